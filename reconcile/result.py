@@ -1,0 +1,147 @@
+"""The frozen result of one run: built once by the pipeline, rendered many ways
+(terminal, XLSX, JSON, history)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from reconcile.schema import FINDING_KINDS
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """One row of one input: what a clerk looks up in the export."""
+
+    source: str   # national | provincial | crawled
+    row: int      # the row number the user sees in that file
+    file: str = ""  # the file name (for "来源" columns)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "row": self.row}
+
+    def label(self) -> str:
+        return f"{self.file or self.source}:{self.row}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str                 # code, see schema.FINDING_KINDS
+    fails: bool               # counts toward 不合格
+    platform: str | None
+    name: str | None
+    owner: str | None
+    region: str | None
+    detail: str               # Chinese sentence, e.g. "备案为服务号，平台显示为订阅号"
+    records: tuple[RecordRef, ...]
+    confidence: float = 1.0
+    account_type: str | None = None
+    correction: str | None = None   # e.g. "应为服务号"
+    field: str | None = None        # for registry_mismatch: which field disagrees
+
+    @property
+    def label(self) -> str:
+        return FINDING_KINDS[self.kind]
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "label": self.label,
+            "fails": self.fails,
+            "platform": self.platform,
+            "name": self.name,
+            "owner": self.owner,
+            "region": self.region,
+            "detail": self.detail,
+            "records": [r.to_json() for r in self.records],
+            "confidence": round(float(self.confidence), 4),
+        }
+        if self.account_type:
+            out["account_type"] = self.account_type
+        if self.correction:
+            out["correction"] = self.correction
+        if self.field:
+            out["field"] = self.field
+        return out
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    source: str
+    path: str
+    sha256: str
+    rows: int
+    encoding: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    format: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "path": self.path, "sha256": self.sha256, "rows": self.rows}
+
+
+@dataclass(frozen=True)
+class RegionSummary:
+    region: str
+    total: int      # 政务新媒体总数
+    checked: int    # 抽查政务新媒体数
+    failed: int     # 存在突出问题的政务新媒体数
+    pass_rate: float  # percent, rounded half-up to the configured decimals
+
+    def to_json(self) -> dict[str, Any]:
+        return {"region": self.region, "total": self.total, "checked": self.checked,
+                "failed": self.failed, "pass_rate": self.pass_rate}
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    checkpoint: str
+    quarter: str
+    scope: tuple[str, ...]
+    inputs: tuple[InputInfo, ...]
+    settings: dict[str, Any]
+    version: str
+    started: str
+    finished: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "checkpoint": self.checkpoint,
+            "quarter": self.quarter,
+            "scope": list(self.scope),
+            "inputs": [i.to_json() for i in self.inputs],
+            "settings": self.settings,
+            "version": self.version,
+            "started": self.started,
+            "finished": self.finished,
+        }
+
+
+# Columns of Result.links (one row per linked account; rows are Int64, NA where absent).
+LINK_COLUMNS = (
+    "national_row", "provincial_row", "crawled_row", "score", "status",
+    "platform", "name", "owner", "region",
+    "national_name", "provincial_name", "crawled_name",
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    run: RunInfo
+    findings: tuple[Finding, ...]
+    summary: tuple[RegionSummary, ...]
+    links: pd.DataFrame = field(repr=False)   # LINK_COLUMNS
+    warnings: tuple[str, ...] = ()            # 数据问题: data problems counted and listed
+    totals: RegionSummary | None = None       # the 总计 row
+
+    @property
+    def review_links(self) -> pd.DataFrame:
+        return self.links[self.links["status"] == "review"]
+
+    def counts_by_kind(self) -> dict[str, int]:
+        out = {k: 0 for k in FINDING_KINDS}
+        for f in self.findings:
+            out[f.kind] += 1
+        return {k: v for k, v in out.items() if v}
