@@ -121,6 +121,7 @@ class RunInfo:
 
 # Columns of Result.links (one row per linked account; rows are Int64, NA where absent).
 LINK_COLUMNS = (
+    "key",  # stable identity of the linked account/pair (platform + id, else normalised name + owner)
     "national_row", "provincial_row", "crawled_row", "score", "status",
     "platform", "name", "owner", "region",
     "national_name", "provincial_name", "crawled_name",
