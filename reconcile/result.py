@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import field as dc_field
 from typing import Any
 
 import pandas as pd
@@ -40,6 +41,7 @@ class Finding:
     account_type: str | None = None
     correction: str | None = None   # e.g. "应为服务号"
     field: str | None = None        # for registry_mismatch: which field disagrees
+    account: int | None = dc_field(default=None, compare=False, repr=False)  # internal account number
 
     @property
     def label(self) -> str:

@@ -1,0 +1,29 @@
+"""The finding kinds: one module per kind, each ``check(ctx) -> list[Finding]``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reconcile.checks import deleted, registry_mismatch, unfiled, wrong_type
+from reconcile.checks.context import CheckContext, build_view
+from reconcile.result import Finding
+from reconcile.schema import FINDING_KINDS
+
+CHECKS: dict[str, Callable[[CheckContext], list[Finding]]] = {
+    unfiled.CODE: unfiled.check,
+    wrong_type.CODE: wrong_type.check,
+    deleted.CODE: deleted.check,
+    registry_mismatch.CODE: registry_mismatch.check,
+}
+
+__all__ = ["CHECKS", "CheckContext", "build_view", "run_checks"]
+
+
+def run_checks(ctx: CheckContext) -> list[Finding]:
+    """Every check, findings in report order (kind, then region, then name)."""
+    findings: list[Finding] = []
+    for check in CHECKS.values():
+        findings.extend(check(ctx))
+    order = {k: i for i, k in enumerate(FINDING_KINDS)}
+    findings.sort(key=lambda f: (order[f.kind], f.region or "", f.platform or "", f.name or ""))
+    return findings

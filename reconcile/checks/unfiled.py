@@ -1,0 +1,49 @@
+"""unfiled (瞒报漏报): an account of a government unit in scope exists on a platform but is
+filed in neither registry ("未进行填报登记"; "应统尽统、应报尽报").
+
+Not reported: enterprises and persons (even with government-sounding names), units outside
+the scope, accounts the platform shows as closed, and crawled records held in a doubtful
+(review) link.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reconcile.checks.context import CheckContext, present
+from reconcile.result import Finding
+from reconcile.schema import GONE_STATUSES, VERIFIED_LABELS
+
+CODE = "unfiled"
+GOVERNMENT_KINDS = frozenset({"government", "institution"})
+# when a crawl carries no verification at all, a unit's name must look like a government body
+_GOV_OWNER_RE = re.compile(
+    r"(人民政府|政府办公室|办公室|办公厅|委员会|局|厅|委|办|署|中心|大队|支队|中队|派出所|法院|检察院|"
+    r"街道办事处|街道|镇|乡|村民委员会|居民委员会|管委会|管理处|站|所|馆|院|队)$"
+)
+
+
+def is_government(verified_kind: object, owner: object) -> bool:
+    if isinstance(verified_kind, str) and verified_kind not in ("unknown",):
+        return verified_kind in GOVERNMENT_KINDS
+    return isinstance(owner, str) and bool(_GOV_OWNER_RE.search(owner))
+
+
+def check(ctx: CheckContext) -> list[Finding]:
+    v = ctx.view
+    only_crawled = present(v, "c_row") & ~present(v, "n_row") & ~present(v, "p_row")
+    alive = ~v["c_status"].isin(list(GONE_STATUSES))
+    cand = v[only_crawled & alive & v["in_scope"].astype(bool)]
+    out: list[Finding] = []
+    for _, row in cand.iterrows():
+        if not is_government(row.get("c_verified_kind"), row.get("c_owner")):
+            continue
+        kind = row.get("c_verified_kind")
+        who = row.get("c_owner") if isinstance(row.get("c_owner"), str) else None
+        cert = VERIFIED_LABELS.get(kind, "") if isinstance(kind, str) else ""
+        basis = "，".join(x for x in (cert, f"认证主体：{who}" if who else "") if x)
+        detail = "平台上存在该账号" + (f"（{basis}）" if basis else "") + "，全国系统和省级平台均未备案"
+        out.append(ctx.finding(CODE, row, detail, ctx.refs(row, ("crawled",)), prefer=("c",)))
+    return out
+
+

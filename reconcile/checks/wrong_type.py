@@ -1,0 +1,46 @@
+"""wrong_type (备案类型错误): the registered type differs from what the platform shows —
+"备案类型错误：应为服务号", and a 小程序 filed as a 公众号 (a platform filed wrongly)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reconcile.checks.context import CheckContext, present
+from reconcile.result import Finding
+from reconcile.schema import SOURCE_LABELS
+
+CODE = "wrong_type"
+
+
+def check(ctx: CheckContext) -> list[Finding]:
+    v = ctx.view
+    linked = present(v, "c_row") & (v["c_link"] == "match")
+    out: list[Finding] = []
+    for _, row in v[linked].iterrows():
+        c_platform, c_type = row.get("c_platform"), row.get("c_account_type")
+        wrong_platform: list[str] = []
+        wrong_type: list[str] = []
+        for src, p in (("national", "n"), ("provincial", "p")):
+            if pd.isna(row.get(f"{p}_row")):
+                continue
+            reg_platform = row.get(f"{p}_platform")
+            if isinstance(reg_platform, str) and isinstance(c_platform, str) and reg_platform != c_platform \
+                    and "其他" not in (reg_platform, c_platform):
+                wrong_platform.append(src)
+                continue
+            reg_type = row.get(f"{p}_account_type")
+            if isinstance(reg_type, str) and isinstance(c_type, str) and reg_type != c_type:
+                wrong_type.append(src)
+        if wrong_platform:
+            regs = "、".join(SOURCE_LABELS[s] for s in wrong_platform)
+            p0 = "n" if wrong_platform[0] == "national" else "p"
+            detail = f"{regs}备案为{row.get(f'{p0}_platform')}，平台显示为{c_platform}"
+            out.append(ctx.finding(CODE, row, detail, ctx.refs(row, (*wrong_platform, "crawled")),
+                                   correction=f"应为{c_platform}"))
+        elif wrong_type:
+            regs = "、".join(SOURCE_LABELS[s] for s in wrong_type)
+            p0 = "n" if wrong_type[0] == "national" else "p"
+            detail = f"{regs}备案为{row.get(f'{p0}_account_type')}，平台显示为{c_type}"
+            out.append(ctx.finding(CODE, row, detail, ctx.refs(row, (*wrong_type, "crawled")),
+                                   correction=f"应为{c_type}", prefer=("n", "p", "c")))
+    return out

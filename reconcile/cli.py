@@ -1,0 +1,195 @@
+"""The command line: parses options, calls the pipeline, renders, maps errors to exit codes.
+
+Exit codes (as linters do): 0 ran with no findings; 1 ran and found problems (``--exit-zero``
+turns that into 0); 2 bad input or usage; 130 interrupted. This is the only module that
+imports typer or decides an exit code; nothing imports it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from reconcile import __version__
+from reconcile.config import (
+    CONFIG_FILENAME,
+    Config,
+    load_config,
+    parse_date_option,
+    parse_quarter,
+    split_scope,
+)
+from reconcile.errors import ConfigError, ReconcileError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+app = typer.Typer(
+    name="reconcile",
+    help="政务新媒体备案核查：比对全国系统、省级平台与平台采集名单，生成季度通报所需的问题清单和合格率表。"
+         "(Reconcile government new-media registries with what exists on the platforms.)",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"reconcile {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="显示版本号后退出 (show the version)")] = False,
+) -> None:
+    """政务新媒体备案核查工具 reconcile。"""
+
+
+def _console(quiet: bool = False, stderr: bool = False) -> Console:
+    no_color = bool(os.environ.get("NO_COLOR"))
+    return Console(stderr=stderr, quiet=quiet, no_color=no_color, highlight=False,
+                   soft_wrap=False, emoji=False)
+
+
+def _resolve_inputs(folder: Path | None, national: Path | None, provincial: Path | None,
+                    crawled: Path | None, sheet: str | None):
+    from reconcile.pipeline import Inputs
+    from reconcile.sources import discover_inputs
+
+    found: dict[str, Path] = {}
+    if folder is not None:
+        if not folder.exists():
+            raise ConfigError("找不到输入文件夹", path=folder, detail="folder does not exist")
+        if folder.is_dir():
+            given = {"national": national, "provincial": provincial, "crawled": crawled}
+            if not all(given.values()):
+                found = discover_inputs(folder)
+        else:
+            raise ConfigError("应给出包含 national.*、provincial.*、crawled.* 的文件夹", path=folder,
+                              detail="expected a folder")
+    chosen = {
+        "national": national or found.get("national"),
+        "provincial": provincial or found.get("provincial"),
+        "crawled": crawled or found.get("crawled"),
+    }
+    missing = [k for k, v in chosen.items() if v is None]
+    if missing:
+        raise ConfigError(
+            "缺少输入文件：" + "、".join(f"--{m}" for m in missing)
+            + "（给出文件夹，或用 --national/--provincial/--crawled 指定）",
+            detail="missing inputs: " + ", ".join(missing))
+    return Inputs(national=chosen["national"], provincial=chosen["provincial"], crawled=chosen["crawled"],
+                  sheet=sheet)
+
+
+def _load_settings(config_path: Path | None, folder: Path | None, inputs) -> Config:
+    if config_path is not None:
+        if not config_path.exists():
+            raise ConfigError("找不到配置文件", path=config_path, detail="config file does not exist")
+        return load_config(config_path)
+    for cand in ([folder] if folder and folder.is_dir() else []) + [inputs.national.parent]:
+        path = cand / CONFIG_FILENAME
+        if path.exists():
+            return load_config(path)
+    return Config()
+
+
+def _default_out(inputs, quarter: str) -> Path:
+    return inputs.national.parent / f"政务新媒体核查报告_{quarter}.xlsx"
+
+
+@app.command("run")
+def run_command(
+    folder: Annotated[Path | None, typer.Argument(
+        help="季度文件夹，含 national.*、provincial.*、crawled.* 三个导出文件 (quarter folder)")] = None,
+    national: Annotated[Path | None, typer.Option(help="全国政务新媒体信息报送系统导出 (national registry export)")] = None,
+    provincial: Annotated[Path | None, typer.Option(help="省级政务新媒体管理平台导出 (provincial platform export)")] = None,
+    crawled: Annotated[Path | None, typer.Option(help="平台采集名单 (crawled account list)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="XLSX 报告路径，默认放在输入文件旁 (report path)")] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="另存 JSON 结果 (machine-readable result)")] = None,
+    scope: Annotated[list[str] | None, typer.Option(
+        help="核查范围：省、市或县名，可重复或用逗号分隔，如 --scope 咸宁市 (area audited)")] = None,
+    checkpoint: Annotated[str | None, typer.Option(
+        help="监测点日期，如 2022-11-13；默认取配置文件，否则为今天 (checkpoint date)")] = None,
+    quarter: Annotated[str | None, typer.Option(help="季度，如 2022Q4；默认由监测点推出 (quarter)")] = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="配置文件，默认为文件夹中的 reconcile.toml (settings file)")] = None,
+    sheet: Annotated[str | None, typer.Option(help="指定工作表名 (sheet name to read)")] = None,
+    exit_zero: Annotated[bool, typer.Option(
+        "--exit-zero", help="发现问题时也以 0 退出，便于脚本调用 (exit 0 even when problems are found)")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误 (print errors only)")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示技术细节 (show tracebacks)")] = False,
+) -> None:
+    """核对三份导出，输出问题清单、合格率和 XLSX 报告。(Reconcile the three exports.)"""
+    _state["debug"] = debug
+    from reconcile.pipeline import run
+    from reconcile.report.jsonout import write_json
+    from reconcile.report.terminal import render
+    from reconcile.report.xlsx import write_xlsx
+
+    inputs = _resolve_inputs(folder, national, provincial, crawled, sheet)
+    settings = _load_settings(config, folder, inputs).with_overrides(
+        checkpoint=parse_date_option(checkpoint) if checkpoint else None,
+        quarter=parse_quarter(quarter) if quarter else None,
+        scope=split_scope(scope) or None,
+    )
+    err = _console(stderr=True)
+    show_progress = not quiet and err.is_terminal
+    stage_names = {"read": "读取导出文件", "normalise": "规范化", "link": "关联账号", "checks": "核查"}
+    if show_progress:
+        with err.status("核查中…") as status:
+            result = run(settings, inputs, on_stage=lambda s: status.update(f"{stage_names.get(s, s)}…"))
+    else:
+        result = run(settings, inputs)
+
+    out_path = out or _default_out(inputs, result.run.quarter)
+    write_xlsx(result, out_path)
+    if json_path is not None:
+        write_json(result, json_path)
+
+    console = _console(quiet=quiet)
+    render(result, console)
+    console.print(f"报告已写入：{out_path}" + (f"；JSON：{json_path}" if json_path else ""))
+    code = EXIT_FINDINGS if result.findings and not exit_zero else EXIT_OK
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    """Entry point: run the app, print one clear line for any error, exit with its code."""
+    debug = "--debug" in sys.argv
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except ReconcileError as exc:
+        if debug:
+            raise
+        _console(stderr=True).print(f"错误：{exc}", markup=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _console(stderr=True).print("已中断 (interrupted)；未写入任何不完整的文件。", markup=False)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a clerk never sees a traceback
+        import click
+
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(EXIT_INTERRUPTED)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(EXIT_ERROR)
+        if debug:
+            raise
+        _console(stderr=True).print(
+            f"错误：程序内部错误 ({type(exc).__name__}: {exc})。请加 --debug 重新运行并把输出发给维护者。",
+            markup=False)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,160 @@
+"""Link national ↔ provincial ↔ crawled records of the same account.
+
+Two stages, each: candidate pairs (``candidates``) → comparison vectors and scores
+(``score``) → one-to-one assignment → ``match`` / ``review`` by the configured thresholds.
+
+1. national ↔ provincial gives the *filed* accounts;
+2. filed accounts ↔ crawled, comparing each crawled record with both registry records of
+   an account and keeping the better score.
+
+The outcome is one row per account (``Accounts.frame``: positional indices into the three
+frames, NA where a source lacks it, with the scores and statuses of both stages).
+This package is the only place that imports recordlinkage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from reconcile.config import LinkSettings
+from reconcile.link.candidates import candidate_pairs
+from reconcile.link.score import assign_one_to_one, compare, score
+
+ACCOUNT_COLUMNS = ("n", "p", "c", "np_score", "np_link", "c_score", "c_link")
+
+
+@dataclass(frozen=True)
+class Accounts:
+    frame: pd.DataFrame        # ACCOUNT_COLUMNS; n/p/c are Int64 positions into the frames
+    candidate_pairs: int       # how many pairs were compared, both stages
+
+
+def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
+            find_places: Callable[[str], frozenset[str]]) -> pd.DataFrame:
+    """Add the comparison columns to a normalised frame (a copy, positional index)."""
+    out = df.reset_index(drop=True).copy()
+    owner = out["owner_norm"]
+    if "verified_info" in out:
+        # weibo-style crawls carry the owner only in the verification text
+        info = out["verified_info"].map(_owner_from_info, na_action="ignore")
+        owner = owner.where(owner.notna() & (owner.astype(str) != ""), info)
+    out["owner_norm"] = owner
+    out["owner_core"] = _map_unique(owner, strip_region)
+    out["name_places"] = _map_unique(out["name_key"], find_places).map(
+        lambda v: v if isinstance(v, frozenset) else frozenset())
+    out["name_core"] = _map_unique(out["name_key"], lambda s: strip_region(s) if s else s)
+    ids = out["account_id"].astype("string").str.strip().str.lower()
+    out["id_cmp"] = ids.where(ids.str.len() > 0)
+    out["id_kind"] = np.where(out["id_cmp"].isna(), None,
+                              np.where(ids.str.startswith("gh_").fillna(False), "gh", "alias"))
+    return out
+
+
+_INFO_SUFFIXES = ("官方微博", "官方账号", "官方抖音", "官方快手", "官方微信", "官方帐号")
+
+
+def _owner_from_info(text: object) -> str | None:
+    from reconcile.normalize import normalize_text
+
+    t = normalize_text(str(text)) or ""
+    for suf in _INFO_SUFFIXES:
+        if t.endswith(suf) and len(t) > len(suf) + 1:
+            return t[: -len(suf)]
+    return t or None
+
+
+def _map_unique(s: pd.Series, fn: Callable) -> pd.Series:
+    uniq = s.dropna().unique()
+    table = {u: fn(u) for u in uniq}
+    return s.map(table)
+
+
+def _link_pairs(left: pd.DataFrame, right: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Every candidate pair of two prepared frames with its score."""
+    pairs = candidate_pairs(left, right)
+    if len(pairs) == 0:
+        return pd.DataFrame({"left": pd.Series(dtype=np.int64), "right": pd.Series(dtype=np.int64),
+                             "score": pd.Series(dtype=float), "exact": pd.Series(dtype=np.int8)}), 0
+    feats = compare(pairs, left, right)
+    out = pd.DataFrame({
+        "left": pairs.get_level_values(0).to_numpy(dtype=np.int64),
+        "right": pairs.get_level_values(1).to_numpy(dtype=np.int64),
+        "score": score(feats),
+        # exact name agreement breaks ties in favour of the identical name
+        "exact": (feats["name"].to_numpy() == 1.0).astype(np.int8),
+    })
+    return out, len(pairs)
+
+
+def _status(scores: np.ndarray, settings: LinkSettings) -> np.ndarray:
+    return np.where(scores >= settings.match_threshold, "match", "review")
+
+
+def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.DataFrame,
+                  settings: LinkSettings,
+                  forbid: Callable[[pd.DataFrame, str, str], np.ndarray] | None = None) -> Accounts:
+    """Link three prepared frames (see ``prepare``) into accounts.
+
+    ``forbid(pairs, left_source, right_source)`` may return a mask of pairs a person has
+    decided are different accounts (review decisions): those never link.
+    """
+    # Stage 1: national ↔ provincial
+    np_pairs, n1 = _link_pairs(national, provincial)
+    if forbid is not None and len(np_pairs):
+        np_pairs = np_pairs[~forbid(np_pairs, "national", "provincial")]
+    np_pairs = np_pairs.sort_values(["score", "exact"], ascending=False, kind="stable")
+    keep = assign_one_to_one(np_pairs["left"].to_numpy(), np_pairs["right"].to_numpy(),
+                             np_pairs["score"].to_numpy(), settings.review_threshold)
+    np_links = np_pairs[keep]
+
+    n_idx = np.arange(len(national))
+    p_idx = np.arange(len(provincial))
+    linked_n = np_links["left"].to_numpy()
+    linked_p = np_links["right"].to_numpy()
+    filed = pd.concat([
+        pd.DataFrame({"n": linked_n, "p": linked_p, "np_score": np_links["score"].to_numpy(),
+                      "np_link": _status(np_links["score"].to_numpy(), settings)}),
+        pd.DataFrame({"n": np.setdiff1d(n_idx, linked_n), "p": -1}),
+        pd.DataFrame({"n": -1, "p": np.setdiff1d(p_idx, linked_p)}),
+    ], ignore_index=True)
+    filed["n"] = filed["n"].astype(np.int64)
+    filed["p"] = filed["p"].astype(np.int64)
+
+    # Stage 2: filed accounts ↔ crawled, through either registry record
+    nc, n2 = _link_pairs(national, crawled)
+    pc, n3 = _link_pairs(provincial, crawled)
+    if forbid is not None:
+        if len(nc):
+            nc = nc[~forbid(nc, "national", "crawled")]
+        if len(pc):
+            pc = pc[~forbid(pc, "provincial", "crawled")]
+    acc_of_n = pd.Series(filed.index, index=filed["n"]).drop(-1, errors="ignore")
+    acc_of_p = pd.Series(filed.index, index=filed["p"]).drop(-1, errors="ignore")
+    nc = nc.assign(account=acc_of_n.reindex(nc["left"]).to_numpy())
+    pc = pc.assign(account=acc_of_p.reindex(pc["left"]).to_numpy())
+    fc = pd.concat([nc, pc], ignore_index=True)
+    if len(fc):
+        fc = (fc.sort_values(["score", "exact"], ascending=False, kind="stable")
+                .drop_duplicates(["account", "right"], keep="first"))
+        keep = assign_one_to_one(fc["account"].to_numpy(), fc["right"].to_numpy(),
+                                 fc["score"].to_numpy(), settings.review_threshold)
+        fc = fc[keep]
+    filed["c"] = -1
+    filed["c_score"] = np.nan
+    filed["c_link"] = None
+    if len(fc):
+        acc = fc["account"].to_numpy(dtype=np.int64)
+        filed.loc[acc, "c"] = fc["right"].to_numpy()
+        filed.loc[acc, "c_score"] = fc["score"].to_numpy()
+        filed.loc[acc, "c_link"] = _status(fc["score"].to_numpy(), settings)
+
+    c_unlinked = np.setdiff1d(np.arange(len(crawled)), filed["c"].to_numpy())
+    accounts = pd.concat([filed, pd.DataFrame({"n": -1, "p": -1, "c": c_unlinked})], ignore_index=True)
+    for col in ("n", "p", "c"):
+        accounts[col] = accounts[col].astype("Int64").replace(-1, pd.NA)
+    accounts = accounts[list(ACCOUNT_COLUMNS)]
+    return Accounts(frame=accounts, candidate_pairs=int(n1 + n2 + n3))

@@ -1,0 +1,105 @@
+"""Comparison features: small, vectorised recordlinkage ``BaseCompareFeature`` classes.
+
+Each returns one float per candidate pair: a similarity in [0, 1], or NaN where one side
+lacks the field (missing evidence is not negative evidence).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+from recordlinkage.base import BaseCompareFeature
+
+_NUMERAL_RE = re.compile(r"[0-9零〇一二两三四五六七八九十百千]+")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+
+def _present(s: pd.Series) -> np.ndarray:
+    return (s.notna() & (s.astype(str).str.len() > 0)).to_numpy()
+
+
+def string_similarity(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Indel-normalised similarity (rapidfuzz ``fuzz.ratio`` / 100), NaN where either is missing."""
+    ok = _present(a) & _present(b)
+    out = np.full(len(a), np.nan)
+    if ok.any():
+        sa = a.to_numpy(dtype=object)[ok].tolist()
+        sb = b.to_numpy(dtype=object)[ok].tolist()
+        out[ok] = cpdist(sa, sb, scorer=fuzz.ratio, workers=-1) / 100.0
+    return out
+
+
+class ExactAgree(BaseCompareFeature):
+    """1.0 when both values are present and equal, 0.0 when both present and different."""
+
+    name = "exact"
+
+    def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
+        ok = _present(s_left) & _present(s_right)
+        eq = s_left.to_numpy(dtype=object) == s_right.to_numpy(dtype=object)
+        return pd.Series(np.where(ok, eq.astype(float), np.nan), index=s_left.index)
+
+
+class StringSimilarity(BaseCompareFeature):
+    """rapidfuzz ratio over whole strings; 20-80M pairs/s instead of recordlinkage's 0.4M."""
+
+    name = "string"
+
+    def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
+        return pd.Series(string_similarity(s_left, s_right), index=s_left.index)
+
+
+def numeral_signature(text: str | None) -> tuple[int | str, ...]:
+    """The numbers written in a name, in order: "交警一大队" -> (1,), "第12中学" -> (12,)."""
+    if not text:
+        return ()
+    out: list[int | str] = []
+    for tok in _NUMERAL_RE.findall(text):
+        if tok.isdigit():
+            out.append(int(tok))
+        elif all(c in _CN_DIGITS for c in tok):
+            out.append(int("".join(str(_CN_DIGITS[c]) for c in tok)))
+        else:
+            out.append(tok)  # 十/百 forms: compare as written
+    return tuple(out)
+
+
+class NumeralConflict(BaseCompareFeature):
+    """1.0 when both names carry numbers and the numbers differ ("一大队" vs "二大队")."""
+
+    name = "numeral_conflict"
+
+    def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
+        cache: dict[str | None, tuple] = {}
+
+        def sig(v: str | None) -> tuple:
+            if v not in cache:
+                cache[v] = numeral_signature(v if isinstance(v, str) else None)
+            return cache[v]
+
+        left = [sig(v) for v in s_left.tolist()]
+        right = [sig(v) for v in s_right.tolist()]
+        vals = [1.0 if (x or y) and x != y and (x and y) else 0.0 for x, y in zip(left, right, strict=True)]
+        return pd.Series(vals, index=s_left.index, dtype=float)
+
+
+class PlaceConflict(BaseCompareFeature):
+    """1.0 when each name names a place the other lacks ("平安通山" vs "平安崇阳").
+
+    Expects columns holding a frozenset of place names found in each name (``name_places``).
+    One side naming no place, or only fewer places ("市公安局" vs "咸宁市公安局"), is not a
+    conflict; a shared word that happens to be a place somewhere (平安区) does not hide one.
+    """
+
+    name = "place_conflict"
+
+    def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
+        vals = [
+            1.0 if (x - y) and (y - x) else 0.0
+            for x, y in zip(s_left.tolist(), s_right.tolist(), strict=True)
+        ]
+        return pd.Series(vals, index=s_left.index, dtype=float)

@@ -1,0 +1,197 @@
+"""run(config, inputs) -> Result: sources → normalize → link → checks → result.
+
+Nothing here prints or exits; the CLI renders the result and maps errors to exit codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reconcile import __version__
+from reconcile.checks import CheckContext, build_view, run_checks
+from reconcile.config import Config
+from reconcile.link import link_accounts, prepare
+from reconcile.normalize import normalize_frame
+from reconcile.regions import RegionResolver
+from reconcile.result import LINK_COLUMNS, Result, RunInfo
+from reconcile.schema import SOURCES
+from reconcile.sources import load_source
+from reconcile.summary import label_regions, summarise
+
+ProgressHook = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    national: Path
+    provincial: Path
+    crawled: Path
+    sheet: str | None = None
+
+    def path(self, source: str) -> Path:
+        return getattr(self, source)
+
+
+@dataclass
+class Timings:
+    """Wall time per stage, for ``--debug`` and bench/run.py."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+    candidate_pairs: int = 0
+
+    @contextmanager
+    def stage(self, name: str, hook: ProgressHook | None = None) -> Iterator[None]:
+        if hook:
+            hook(name)
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - t0
+
+
+def run(config: Config, inputs: Inputs, timings: Timings | None = None,
+        on_stage: ProgressHook | None = None) -> Result:
+    timings = timings or Timings()
+    started = dt.datetime.now().astimezone()
+
+    with timings.stage("read", on_stage):
+        loaded = {s: load_source(inputs.path(s), s, config, sheet=inputs.sheet) for s in SOURCES}
+    resolver = RegionResolver(config.scope)
+    with timings.stage("normalise", on_stage):
+        frames = {s: normalize_frame(loaded[s].frame, resolver) for s in SOURCES}
+        find_places = _place_finder(resolver)
+        prepared = {s: prepare(frames[s], resolver.strip_region, find_places) for s in SOURCES}
+    with timings.stage("link", on_stage):
+        accounts = link_accounts(prepared["national"], prepared["provincial"], prepared["crawled"], config.link)
+        timings.candidate_pairs = accounts.candidate_pairs
+    with timings.stage("checks", on_stage):
+        view = build_view(accounts.frame, prepared)
+        view = label_regions(view, prepared, resolver, config.scope)
+        files = {s: Path(loaded[s].info.path).name for s in SOURCES}
+        crawled_platforms = frozenset(prepared["crawled"]["platform"].dropna().unique().tolist())
+        ctx = CheckContext(view=view, config=config, files=files, crawled_platforms=crawled_platforms)
+        findings = [f for f in run_checks(ctx) if _in_scope(view, f.account)]
+        summary, totals = summarise(view, findings, config)
+        links = _links_table(view)
+
+    warnings: list[str] = []
+    for s in SOURCES:
+        warnings.extend(f"{Path(loaded[s].info.path).name}：{w}" for w in loaded[s].warnings)
+    finished = dt.datetime.now().astimezone()
+    scope = config.scope or tuple(view.attrs.get("inferred_scope", ()))
+    info = RunInfo(
+        checkpoint=config.checkpoint_date.isoformat(),
+        quarter=config.quarter_label,
+        scope=tuple(scope),
+        inputs=tuple(loaded[s].info for s in SOURCES),
+        settings=config.public_settings() | {"scope": list(scope)},
+        version=__version__,
+        started=started.isoformat(timespec="seconds"),
+        finished=finished.isoformat(timespec="seconds"),
+    )
+    return Result(run=info, findings=tuple(findings), summary=tuple(summary), links=links,
+                  warnings=tuple(warnings), totals=totals)
+
+
+def _in_scope(view: pd.DataFrame, account: int | None) -> bool:
+    return account is None or bool(view.at[account, "in_scope"])
+
+
+def _place_finder(resolver: RegionResolver) -> Callable[[str], frozenset[str]]:
+    """Place names written inside an account name, as short forms ("平安通山" -> {"通山"})."""
+    shorts = _short_forms(resolver.known_names())
+
+    def find(name: str) -> frozenset[str]:
+        if not name:
+            return frozenset()
+        found = set()
+        n = len(name)
+        for i in range(n):
+            for j in range(i + 2, min(n, i + 8) + 1):
+                short = shorts.get(name[i:j])
+                if short:
+                    found.add(short)
+        # keep only the longest matches ("咸宁" inside "咸宁市" counts once)
+        return frozenset(found)
+
+    return find
+
+
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "林区", "地区", "新区", "省", "市", "县", "区", "盟", "旗")
+_NOT_PLACES = frozenset({"平安", "城区", "新华", "和平", "长安", "中山", "人民", "公安", "交通", "发布", "开发", "高新",
+                         "城关", "新城", "东区", "西区", "南区", "北区", "郊区", "矿区", "市中", "市直", "经济"})
+
+
+def _short_forms(names: frozenset[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for full in names:
+        short = full
+        for suf in _SUFFIXES:
+            if full.endswith(suf) and len(full) - len(suf) >= 2:
+                short = full[: -len(suf)]
+                break
+        if short in _NOT_PLACES:
+            continue
+        out[full] = short
+        out.setdefault(short, short)
+    return out
+
+
+def _links_table(view: pd.DataFrame) -> pd.DataFrame:
+    """One row per account that links two or more records."""
+    n_present = view["n_row"].notna().to_numpy()
+    p_present = view["p_row"].notna().to_numpy()
+    c_present = view["c_row"].notna().to_numpy()
+    multi = (n_present.astype(int) + p_present + c_present) >= 2
+    v = view[multi]
+    scores = np.fmin(v["np_score"].to_numpy(dtype=float), v["c_score"].to_numpy(dtype=float))
+    review = (v["np_link"] == "review") | (v["c_link"] == "review")
+
+    def first(field_name: str) -> pd.Series:
+        return first_present(v, field_name)
+
+    links = pd.DataFrame({
+        "key": account_keys(v),
+        "national_row": v["n_row"].astype("Int64"),
+        "provincial_row": v["p_row"].astype("Int64"),
+        "crawled_row": v["c_row"].astype("Int64"),
+        "score": np.round(scores, 4),
+        "status": np.where(review, "review", "match"),
+        "platform": first("platform"),
+        "name": first("name"),
+        "owner": first("owner"),
+        "region": v["region_label"],
+        "national_name": v["n_name"],
+        "provincial_name": v["p_name"],
+        "crawled_name": v["c_name"],
+    })
+    return links[list(LINK_COLUMNS)].reset_index(drop=True)
+
+
+def account_keys(v: pd.DataFrame) -> pd.Series:
+    """Stable identity of an account: platform + account id when present, else platform +
+    normalised name + owner (registry values first). Row numbers never enter a key."""
+    def first(field_name: str) -> pd.Series:
+        return first_present(v, field_name).fillna("").astype(str)
+
+    platform, acc_id = first("platform"), first("account_id").str.lower()
+    by_id = platform + "|id:" + acc_id
+    by_name = platform + "|" + first("name_key") + "|" + first("owner_core")
+    return by_id.where(acc_id != "", by_name)
+
+
+def first_present(v: pd.DataFrame, field_name: str) -> pd.Series:
+    """Per account, the national value of a field, else the provincial, else the crawled."""
+    out = v[f"n_{field_name}"].astype(object)
+    for p in ("p", "c"):
+        out = out.where(out.notna() & (out.astype(str) != ""), v[f"{p}_{field_name}"])
+    return out

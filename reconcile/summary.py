@@ -1,0 +1,154 @@
+"""Regions and 合格率: which region each account counts under, and the per-region table.
+
+The scope (``--scope`` or inferred from the registries) sets the level of the table: a city
+scope lists 市直 and its counties; a province scope lists 省本级 and its cities; a county
+scope lists the county. 合格率 = (checked − failed) / checked, rounded half-up.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+from reconcile.config import Config
+from reconcile.regions import RegionResolver
+from reconcile.result import Finding, RegionSummary
+
+CITY_LEVEL_LABEL = "市直"
+PROVINCE_LEVEL_LABEL = "省本级"
+UNKNOWN_LABEL = "未知"
+
+
+def pass_rate(checked: int, failed: int, decimals: int) -> float:
+    """Percent of accounts that passed, rounded half-up (99.505 -> 99.51), 100.0 when none checked."""
+    if checked <= 0:
+        return 100.0
+    exact = Decimal(checked - failed) * 100 / Decimal(checked)
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+@lru_cache(maxsize=1)
+def _division_order() -> dict[str, int]:
+    order: dict[str, int] = {}
+    try:
+        text = resources.files("reconcile").joinpath("data/divisions.csv").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return order
+    for rec in csv.DictReader(line for line in text.splitlines() if not line.startswith("#")):
+        try:
+            order.setdefault(rec["name"], int(rec["code"]))
+        except (KeyError, ValueError):
+            continue
+    return order
+
+
+def _level(place: tuple) -> str | None:
+    province, city, county = place
+    return "county" if county else "city" if city else "province" if province else None
+
+
+def _place_of(view: pd.DataFrame) -> pd.DataFrame:
+    cols = {}
+    for part in ("province", "city", "county"):
+        out = view[f"n_{part}"].astype(object)
+        for p in ("p", "c"):
+            out = out.where(out.notna(), view[f"{p}_{part}"])
+        cols[part] = out.where(out.notna(), None)
+    return pd.DataFrame(cols, index=view.index)
+
+
+def infer_scope(view: pd.DataFrame, places: pd.DataFrame) -> tuple[str, ...]:
+    """The area the registries cover: their one city, else their one province, else their provinces."""
+    filed = view["n_row"].notna() | view["p_row"].notna()
+    p = places[filed]
+    cities = p["city"].dropna()
+    provinces = p["province"].dropna()
+    if provinces.empty:
+        return ()
+    if cities.nunique() == 1 and (p["city"].isna() & p["province"].notna()).sum() == 0:
+        return (str(cities.iloc[0]),)
+    return tuple(sorted(provinces.unique().tolist(), key=lambda n: _division_order().get(n, 0)))
+
+
+def label_regions(view: pd.DataFrame, frames: dict[str, pd.DataFrame], resolver: RegionResolver,
+                  scope: tuple[str, ...]) -> pd.DataFrame:
+    """Add ``region_label`` and ``in_scope`` to the account view (a copy)."""
+    out = view.copy()
+    places = _place_of(out)
+    if not scope:
+        scope = infer_scope(out, places)
+        out.attrs["inferred_scope"] = scope
+    scope_places = [tuple(resolver.resolve(name, None)) for name in scope]
+    scope_places = [sp for sp in scope_places if _level(sp)]
+    levels = {_level(sp) for sp in scope_places}
+    multi_city = len({sp[1] for sp in scope_places if _level(sp) == "city"}) > 1
+
+    filed = (out["n_row"].notna() | out["p_row"].notna()).to_numpy()
+    labels, inside = [], []
+    for i, (province, city, county) in enumerate(places.itertuples(index=False, name=None)):
+        known = bool(province or city or county)
+        if not scope_places:
+            hit = True
+        elif not known:
+            hit = bool(filed[i])   # a registry record with no derivable place is still ours
+        else:
+            hit = any(_matches((province, city, county), sp) for sp in scope_places)
+        inside.append(hit)
+        labels.append(_label((province, city, county), levels, multi_city, hit))
+    out["region_label"] = labels
+    out["in_scope"] = inside
+    return out
+
+
+def _matches(place: tuple, scope_place: tuple) -> bool:
+    level = _level(scope_place)
+    idx = {"province": 0, "city": 1, "county": 2}[level]
+    return place[idx] == scope_place[idx]
+
+
+def _label(place: tuple, levels: set, multi_city: bool, in_scope: bool) -> str:
+    province, city, county = place
+    if not in_scope or not levels:
+        return county or city or province or UNKNOWN_LABEL
+    if "province" in levels:
+        return city or (PROVINCE_LEVEL_LABEL if province else UNKNOWN_LABEL)
+    if "city" in levels:
+        if county:
+            return county
+        if city:
+            return f"{city}{CITY_LEVEL_LABEL}" if multi_city else CITY_LEVEL_LABEL
+        return UNKNOWN_LABEL
+    return county or city or province or UNKNOWN_LABEL
+
+
+def region_sort_key(label: str) -> tuple[int, int, str]:
+    if label in (CITY_LEVEL_LABEL, PROVINCE_LEVEL_LABEL) or label.endswith(CITY_LEVEL_LABEL):
+        return (0, _division_order().get(label.removesuffix(CITY_LEVEL_LABEL), 0), label)
+    if label == UNKNOWN_LABEL:
+        return (2, 0, label)
+    return (1, _division_order().get(label, 10**12), label)
+
+
+def summarise(view: pd.DataFrame, findings: list[Finding], config: Config
+              ) -> tuple[list[RegionSummary], RegionSummary]:
+    """Per-region totals: filed accounts in scope plus unfiled ones; failed = any failing finding."""
+    filed = view["n_row"].notna() | view["p_row"].notna()
+    unfiled = {f.account for f in findings if f.kind == "unfiled" and f.account is not None}
+    counted = view[(filed | view.index.isin(list(unfiled))) & view["in_scope"].astype(bool)]
+    failed_accounts = {f.account for f in findings if f.fails and f.account is not None}
+    failed = counted.index.isin(list(failed_accounts))
+    table = pd.DataFrame({"region": counted["region_label"], "failed": failed})
+    rows: list[RegionSummary] = []
+    for region, grp in table.groupby("region", sort=False):
+        total = len(grp)
+        bad = int(grp["failed"].sum())
+        rows.append(RegionSummary(str(region), total, total, bad, pass_rate(total, bad, config.decimals)))
+    rows.sort(key=lambda r: region_sort_key(r.region))
+    total = len(table)
+    bad = int(table["failed"].sum())
+    totals = RegionSummary("总计", total, total, bad, pass_rate(total, bad, config.decimals))
+    return rows, totals
