@@ -1,0 +1,54 @@
+"""One spreadsheet cell -> the raw value a loader frame holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+# Excel error values: a formula that failed has no value for us.
+EXCEL_ERRORS = frozenset({
+    "#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+    "#GETTING_DATA",
+})
+
+CellValue = str | dt.date | None  # dt.datetime is a dt.date
+
+
+def number_text(value: float) -> str:
+    """A number as text, as a person would type it: whole numbers without ".0", never in
+    scientific notation (123456789.0 -> "123456789", 1.5 -> "1.5", 1e-7 -> "0.0000001")."""
+    if value.is_integer():
+        return str(int(value))
+    text = repr(value)
+    if "e" in text or "E" in text:
+        text = format(Decimal(text), "f")
+    return text
+
+
+def cell_text(value: object) -> CellValue:
+    """Strip text (empty -> None); numbers -> text without ".0"; dates and datetimes are kept
+    as objects; times and durations -> text; Excel error values -> None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text or text in EXCEL_ERRORS:
+            return None
+        return text
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            return str(value)
+        return number_text(value)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None

@@ -1,0 +1,104 @@
+"""Find the header row among title rows and map its cells to canonical columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reconcile.sources.aliases import COLUMN_LABELS, Lookup, match_header
+from reconcile.sources.cells import cell_text
+
+HEAD_ROWS = 30  # the header must be within the first 30 (non-blank) rows
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    columns: dict[str, int]       # canonical column -> index of the header cell used
+    mapping: dict[str, str]       # original header text -> canonical column
+    ignored: tuple[str, ...]      # header texts that mapped to nothing (or lost to a better one)
+    warnings: tuple[str, ...]
+    texts: tuple[str, ...]        # header text per column index ("" for an empty cell)
+
+
+@dataclass(frozen=True)
+class HeaderScan:
+    index: int | None        # index (into the rows scanned) of the header row, None if not found
+    best_index: int | None   # the most header-like row, for error messages
+    best_columns: frozenset[str]
+
+
+def header_text(cell: object) -> str:
+    """A header cell as text (never None)."""
+    value = cell_text(cell)
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def display(text: str) -> str:
+    """Header text for messages: inner whitespace (line breaks) collapsed."""
+    return " ".join(text.split())
+
+
+def columns_of(cells: Sequence[object], lookup: Lookup) -> frozenset[str]:
+    out = set()
+    for cell in cells:
+        hit = match_header(header_text(cell), lookup)
+        if hit is not None:
+            out.add(hit.column)
+    return frozenset(out)
+
+
+def find_header(rows: Sequence[Sequence[object]], lookup: Lookup, required: Sequence[str]) -> HeaderScan:
+    """The first row where >= 2 cells map to canonical columns, one of them required."""
+    best: tuple[int, int] = (-1, -1)
+    best_index: int | None = None
+    best_columns: frozenset[str] = frozenset()
+    for i, cells in enumerate(rows[:HEAD_ROWS]):
+        cols = columns_of(cells, lookup)
+        if len(cols) >= 2 and cols & set(required):
+            return HeaderScan(i, i, cols)
+        filled = sum(1 for c in cells if header_text(c))
+        score = (len(cols), filled)
+        if filled and score > best:
+            best, best_index, best_columns = score, i, cols
+    return HeaderScan(None, best_index, best_columns)
+
+
+def map_header(cells: Sequence[object], lookup: Lookup) -> HeaderMap:
+    """Map header cells to canonical columns; where two map to the same column, keep the one whose
+    alias has priority (then the left-most) and warn."""
+    texts = tuple(header_text(c) for c in cells)
+    candidates: dict[str, list[tuple[int, int, str]]] = {}
+    unmatched: set[int] = set()
+    for idx, text in enumerate(texts):
+        if not text:
+            continue
+        hit = match_header(text, lookup)
+        if hit is None:
+            unmatched.add(idx)
+        else:
+            candidates.setdefault(hit.column, []).append((hit.priority, idx, text))
+
+    columns: dict[str, int] = {}
+    losers: set[int] = set()
+    warnings: list[str] = []
+    for column, cands in candidates.items():
+        cands.sort()
+        _, win_idx, win_text = cands[0]
+        columns[column] = win_idx
+        for _, idx, text in cands[1:]:
+            losers.add(idx)
+            warnings.append(
+                f"第 {idx + 1} 列“{display(text)}”与第 {win_idx + 1} 列“{display(win_text)}”都对应"
+                f"“{COLUMN_LABELS[column]}”，已采用“{display(win_text)}”，忽略“{display(text)}”"
+            )
+
+    by_index = sorted(columns.items(), key=lambda kv: kv[1])
+    mapping = {texts[idx]: column for column, idx in by_index}
+    ignored = tuple(texts[i] for i in sorted(unmatched | losers))
+    return HeaderMap(columns=dict(by_index), mapping=mapping, ignored=ignored,
+                     warnings=tuple(warnings), texts=texts)

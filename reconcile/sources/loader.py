@@ -1,0 +1,287 @@
+"""load_source: one input file -> a frame of raw canonical columns, with its provenance."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reconcile.config import Config
+from reconcile.errors import InputError
+from reconcile.result import InputInfo
+from reconcile.schema import CANONICAL_COLUMNS, REQUIRED_COLUMNS, SOURCE_LABELS, SOURCES
+from reconcile.sources.aliases import COLUMN_LABELS, Lookup, aliases_for, build_lookup
+from reconcile.sources.crawlers import infer_platform
+from reconcile.sources.header import HEAD_ROWS, HeaderScan, display, find_header, header_text, map_header
+from reconcile.sources.readers import Body, SheetGrid, Workbook, excel_body, nonblank_rows, sniff_format
+from reconcile.sources.text import (
+    DELIMITERS,
+    Record,
+    csv_body,
+    decode,
+    head_records,
+    json_body,
+    read_json,
+)
+
+_MAX_LISTED = 5     # row numbers quoted in a warning
+_MAX_HEADERS = 25   # header cells quoted in an error
+
+
+@dataclass(frozen=True)
+class LoadedSource:
+    frame: pd.DataFrame            # columns: schema.CANONICAL_COLUMNS, in that order; raw values
+    info: InputInfo
+    mapping: dict[str, str]        # original header text -> canonical column
+    ignored: tuple[str, ...]       # headers that mapped to nothing
+    warnings: tuple[str, ...]      # Chinese sentences about data problems that did not stop the load
+
+
+@dataclass
+class _Located:
+    """Where the header is, and how to read the records below it."""
+
+    cells: Sequence[object]
+    header_row: int | None
+    body: Callable[[Iterable[int]], Body]
+    encoding: str | None = None
+    sheet: str | None = None
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes (hex)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_source(path: Path, source: str, config: Config | None = None, sheet: str | None = None) -> LoadedSource:
+    """Read one export (xlsx/xlsm/xls/csv/txt/json/jsonl) of ``source``.
+
+    Raises InputError (Chinese message naming the file) when the file is missing, empty,
+    unreadable, has no recognisable header in its first 30 rows or lacks a required column.
+    """
+    path = Path(path)
+    if source not in SOURCES:
+        raise InputError(f"未知的数据来源“{source}”，应为 {'/'.join(SOURCES)} 之一",
+                         detail=f"unknown source {source!r}", path=path)
+    data = _read_bytes(path, source)
+    sha = hashlib.sha256(data).hexdigest()
+    fmt, fmt_warning = sniff_format(data, path)
+    lookup = build_lookup(source, config)
+    required = REQUIRED_COLUMNS[source]
+    warnings: list[str] = [fmt_warning] if fmt_warning else []
+
+    if fmt in ("xlsx", "xls", "ods"):
+        located = _locate_excel(data, path, lookup, required, sheet)
+    elif fmt == "csv":
+        located = _locate_csv(data, path, lookup, required)
+        if sheet:
+            warnings.append(f"CSV 文件没有工作表，已忽略指定的工作表“{sheet}”")
+    else:
+        located = _locate_json(data, path, fmt, lookup, required)
+
+    hmap = map_header(located.cells, lookup)
+    warnings.extend(hmap.warnings)
+    missing = [c for c in required if c not in hmap.columns]
+    constant: dict[str, str] = {}
+    if source == "crawled" and "platform" in missing:
+        guess = infer_platform(path, hmap.texts)
+        if guess is not None:
+            constant["platform"] = guess[0]
+            missing.remove("platform")
+            warnings.append(f"文件中没有“{COLUMN_LABELS['platform']}”列，根据{guess[1]}判断全部账号的平台为“{guess[0]}”")
+    if missing:
+        raise _missing_error(path, source, config, missing, hmap.texts, located)
+
+    body = located.body(hmap.columns.values())
+    frame = _assemble(source, body, hmap.columns, constant)
+    warnings.extend(_data_warnings(frame, required))
+
+    info = InputInfo(source=source, path=str(path), sha256=sha, rows=len(frame),
+                     encoding=located.encoding, sheet=located.sheet, header_row=located.header_row,
+                     format=fmt)
+    return LoadedSource(frame=frame, info=info, mapping=hmap.mapping, ignored=hmap.ignored,
+                        warnings=tuple(warnings))
+
+
+def _read_bytes(path: Path, source: str) -> bytes:
+    label = SOURCE_LABELS.get(source, source)
+    if not path.exists():
+        raise InputError(f"找不到{label}文件", detail="file not found", path=path)
+    if path.is_dir():
+        raise InputError(f"{label}的路径是一个文件夹，应为 .xlsx/.xls/.csv 文件", detail="is a directory", path=path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取{label}文件（可能正被其他程序占用或没有权限）", detail=str(exc), path=path) from exc
+    if not data.strip():
+        raise InputError(f"{label}文件是空的", detail="empty file", path=path)
+    return data
+
+
+# --- locating the header ----------------------------------------------------------------------
+
+def _no_header_error(path: Path, required: Sequence[str], best: str | None, detail: str) -> InputError:
+    need = "或".join(f"“{COLUMN_LABELS[c]}”" for c in required)
+    msg = f"在前 {HEAD_ROWS} 行中没有找到可识别的表头（需要至少两列能识别，且其中一列为{need}）"
+    if best:
+        msg += f"。最接近表头的是{best}"
+    return InputError(msg, detail=detail, path=path)
+
+
+def _quote_cells(cells: Sequence[object]) -> str:
+    texts = [display(header_text(c)) for c in cells]
+    texts = [t for t in texts if t]
+    more = "…" if len(texts) > _MAX_HEADERS else ""
+    return "、".join(texts[:_MAX_HEADERS]) + more
+
+
+def _locate_excel(data: bytes, path: Path, lookup: Lookup, required: Sequence[str],
+                  sheet: str | None) -> _Located:
+    book = Workbook(data, path)
+    if sheet is not None:
+        if sheet not in book.sheet_names:
+            raise InputError(f"找不到工作表“{sheet}”，文件中的工作表有：{'、'.join(book.sheet_names)}",
+                             detail=f"sheet {sheet!r} not found", path=path)
+        candidates = [sheet]
+    else:
+        candidates = book.scan_order
+    best_text: str | None = None
+    best_score = (-1, -1)
+    partial: str | None = None   # first sheet with a header that lacks a required column
+    for name in candidates:
+        head = book.grid(name, head_only=True)
+        rows = nonblank_rows(head)
+        scan = find_header([r for _, r in rows], lookup, required)
+        if scan.index is not None:
+            if set(required) <= scan.best_columns:
+                return _excel_located(book, name, lookup, required)
+            partial = partial or name
+            continue
+        if scan.best_index is not None:
+            i, cells = rows[scan.best_index]
+            score = (len(scan.best_columns), sum(1 for c in cells if header_text(c)))
+            if score > best_score:
+                best_score = score
+                where = f"工作表“{name}”" if len(book.sheet_names) > 1 or sheet else ""
+                best_text = f"{where}第 {head.first_row + i} 行：{_quote_cells(cells)}"
+    if partial is not None:
+        return _excel_located(book, partial, lookup, required)
+    if not any(nonblank_rows(book.grid(n, head_only=True)) for n in candidates):
+        raise InputError("表格中没有任何数据" + (f"（工作表“{sheet}”）" if sheet else ""),
+                         detail="no data in workbook", path=path)
+    sheets = "、".join(candidates)
+    raise _no_header_error(path, required, best_text, f"no header row found in sheets: {sheets}")
+
+
+def _excel_located(book: Workbook, name: str, lookup: Lookup, required: Sequence[str]) -> _Located:
+    grid: SheetGrid = book.grid(name)
+    rows = nonblank_rows(grid)
+    scan: HeaderScan = find_header([r for _, r in rows], lookup, required)
+    if scan.index is None:  # cannot happen: the head of this sheet had one
+        raise InputError("读取工作表时表头位置发生变化", detail="header lost between scans", path=book.path)
+    index, cells = rows[scan.index]
+    return _Located(cells=cells, header_row=grid.first_row + index,
+                    body=lambda wanted: excel_body(grid, index, wanted), sheet=name)
+
+
+def _locate_csv(data: bytes, path: Path, lookup: Lookup, required: Sequence[str]) -> _Located:
+    text, encoding = decode(data, path)
+    if not text.strip():
+        raise InputError("文件中没有任何数据", detail="blank text file", path=path)
+    raw = data if encoding == "utf-8" else data[3:] if encoding == "utf-8-sig" else None
+
+    best: tuple[tuple[int, int], str, list[Record], HeaderScan] | None = None
+    fallback: tuple[float, list[Record], HeaderScan] | None = None
+    for order, delim in enumerate(DELIMITERS):
+        records = head_records(text, delim, path=path)
+        nonblank = [r for r in records if any(c.strip() for c in r.cells)]
+        scan = find_header([r.cells for r in nonblank], lookup, required)
+        if scan.index is not None:
+            score = (len(scan.best_columns), -order)
+            if best is None or score > best[0]:
+                best = (score, delim, nonblank, scan)
+        else:
+            width = sum(len(r.cells) for r in nonblank) / max(len(nonblank), 1)
+            if fallback is None or width > fallback[0]:
+                fallback = (width, nonblank, scan)
+    if best is None:
+        _, nonblank, scan = fallback if fallback is not None else (0.0, [], HeaderScan(None, None, frozenset()))
+        best_text = None
+        if scan.best_index is not None:
+            rec = nonblank[scan.best_index]
+            best_text = f"第 {rec.line} 行：{_quote_cells(rec.cells)}"
+        raise _no_header_error(path, required, best_text, f"no header row found (encoding {encoding})")
+
+    _, delim, nonblank, scan = best
+    header = nonblank[scan.index or 0]
+    width = max(len(r.cells) for r in nonblank)
+    return _Located(cells=header.cells, header_row=header.line, encoding=encoding,
+                    body=lambda wanted: csv_body(text, raw, delim, header, width, wanted, path))
+
+
+def _locate_json(data: bytes, path: Path, fmt: str, lookup: Lookup, required: Sequence[str]) -> _Located:
+    text, encoding = decode(data, path)
+    table = read_json(text, fmt, path)
+    if not table.records:
+        raise InputError("JSON 文件中没有账号记录", detail="no objects in JSON", path=path)
+    scan = find_header([table.keys], lookup, required)
+    if scan.index is None:
+        best = f"字段：{_quote_cells(table.keys)}" if table.keys else None
+        raise _no_header_error(path, required, best, "no recognisable JSON keys")
+    return _Located(cells=table.keys, header_row=None, encoding=encoding,
+                    body=lambda wanted: json_body(table, wanted))
+
+
+# --- errors, frame, warnings ------------------------------------------------------------------
+
+def _missing_error(path: Path, source: str, config: Config | None, missing: Sequence[str],
+                   texts: Sequence[str], located: _Located) -> InputError:
+    parts = []
+    for column in missing:
+        names = "、".join(aliases_for(source, column, config))
+        parts.append(f"“{COLUMN_LABELS[column]}”（可识别的列名：{names}）")
+    where = f"第 {located.header_row} 行的表头" if located.header_row else "文件中的字段"
+    if located.sheet:
+        where = f"工作表“{located.sheet}”" + where
+    example = missing[0]
+    msg = (f"缺少必需的列{'、'.join(parts)}。{where}为：{_quote_cells(texts) or '（空）'}。"
+           f"如列名不同，可在 reconcile.toml 的 [columns.{source}] 中指定，例如 {example} = [\"实际列名\"]")
+    detail = f"required column(s) {', '.join(missing)} not found; headers seen: {[t for t in texts if t]}"
+    return InputError(msg, detail=detail, path=path, row=located.header_row)
+
+
+def _assemble(source: str, body: Body, columns: dict[str, int], constant: dict[str, str]) -> pd.DataFrame:
+    n = len(body.rows)
+    data: dict[str, np.ndarray] = {}
+    for column in CANONICAL_COLUMNS:
+        if column == "source":
+            data[column] = np.full(n, source, dtype=object)
+        elif column == "row":
+            data[column] = np.asarray(body.rows, dtype=np.int64)
+        elif column in columns:
+            data[column] = body.columns[columns[column]]
+        else:
+            data[column] = np.full(n, constant.get(column), dtype=object)
+    return pd.DataFrame(data, columns=list(CANONICAL_COLUMNS), copy=False)
+
+
+def _data_warnings(frame: pd.DataFrame, required: Sequence[str]) -> list[str]:
+    out = []
+    if frame.empty:
+        out.append("文件中只有表头，没有数据行")
+        return out
+    for column in required:
+        empty = frame["row"][frame[column].isna()]
+        if len(empty):
+            rows = "、".join(str(r) for r in empty.iloc[:_MAX_LISTED])
+            more = " 等" if len(empty) > _MAX_LISTED else ""
+            out.append(f"有 {len(empty)} 行“{COLUMN_LABELS[column]}”为空（第 {rows} 行{more}）")
+    return out
