@@ -1,0 +1,502 @@
+"""The XLSX report a clerk opens, prints and pastes into the 通报.
+
+Sheets, in order: 总体情况 (附件1) · 问题清单 (附件2) · one sheet per finding kind that has
+findings · 待人工核实 · 关联明细 · 数据问题 (only with warnings) · 说明.
+
+Layout the ``reconcile review`` reader may rely on: on the 待人工核实 sheet the first row is a
+note, the header row (row ``REVIEW_HEADER_ROW``) holds ``REVIEW_KEY_HEADER`` and
+``REVIEW_DECISION_HEADER``, data rows follow until the first empty 序号. Every other table
+sheet has its header in row 1, except 总体情况 (title, 监测点 line, header in row 3).
+
+Safety: text from the inputs never becomes a formula, DDE call, hyperlink or error value:
+every string is written as an inline string (``data_type "s"``) and risky ones
+(= + - @ tab CR …) also get Excel's quote prefix; XML-illegal characters are dropped.
+The workbook is streamed (openpyxl write-only mode) and written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reconcile.report.jsonout import link_columns
+from reconcile.report.safe import (
+    SETTING_LABELS,
+    atomic_write,
+    clean_cell_text,
+    csv_safe,
+    date_zh,
+    display_width,
+    fail_kinds,
+    finding_detail,
+    format_rate,
+    input_files,
+    is_missing,
+    kind_label,
+    needs_text_guard,
+    platform_text,
+    quarter_zh,
+    rate_settings,
+    records_text,
+    setting_text,
+    sheet_title,
+    sorted_findings,
+    source_label,
+    totals_of,
+)
+from reconcile.result import Finding, RegionSummary, Result
+from reconcile.schema import FINDING_KINDS
+
+SHEET_SUMMARY = "总体情况"
+SHEET_FINDINGS = "问题清单"
+SHEET_REVIEW = "待人工核实"
+SHEET_LINKS = "关联明细"
+SHEET_WARNINGS = "数据问题"
+SHEET_ABOUT = "说明"
+
+SUMMARY_HEADERS = ("序号", "地区", "政务新媒体总数", "抽查政务新媒体数", "存在突出问题的政务新媒体数", "账号合格率")
+FINDING_HEADERS = ("序号", "存在的突出问题", "所属地区", "新媒体类型", "政务新媒体名称", "主办单位",
+                   "问题说明", "是否计入不合格", "来源")
+REVIEW_HEADERS = ("序号", "核实键", "新媒体类型", "全国系统名称", "全国系统行", "省级平台名称", "省级平台行",
+                  "平台采集名称", "平台采集行", "相似度", "核实结论")
+LINK_HEADERS = ("平台", "名称", "主办单位", "地区", "全国系统行", "省级平台行", "平台采集行", "相似度", "状态")
+REVIEW_HEADER_ROW = 2
+REVIEW_KEY_HEADER = "核实键"
+REVIEW_DECISION_HEADER = "核实结论"
+REVIEW_CHOICES = ("同一账号", "不同账号")
+LINK_STATUS_LABELS = {"match": "已关联", "review": "待核实"}
+LINKS_CSV_SUFFIX = "_关联明细.csv"
+MAX_LINK_ROWS = 100_000      # more links than this go to a CSV beside the report
+STYLED_ROW_LIMIT = 20_000    # above this, data cells get no borders (streaming speed)
+MAX_WIDTH = 50
+_SAMPLE_ROWS = 1_000
+
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
+
+
+@dataclass(frozen=True)
+class _Col:
+    header: str
+    wrap: bool = False
+    center: bool = False
+    number_format: str | None = None
+    max_width: int = MAX_WIDTH
+
+
+class _Styles:
+    """Style arrays built once per sheet and copied into each cell (much cheaper than
+    assigning Font/Border objects cell by cell)."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self._cache: dict[tuple[Any, ...], Any] = {}
+
+    def array(self, *, kind: str = "body", wrap: bool = False, center: bool = False,
+              guard: bool = False, fmt: str | None = None, border: bool = True) -> Any:
+        key = (kind, wrap, center, guard, fmt, border)
+        arr = self._cache.get(key)
+        if arr is None:
+            c = Cell(self.ws, row=1, column=1)
+            if kind == "header":
+                c.font = Font(bold=True)
+                c.fill = _HEADER_FILL
+            elif kind == "title":
+                c.font = Font(bold=True, size=14)
+            elif kind == "total":
+                c.font = Font(bold=True)
+            elif kind == "note":
+                c.font = Font(italic=True, color="595959")
+            if border and kind not in ("title", "note"):
+                c.border = _BORDER
+            horizontal = "center" if center or kind in ("header", "title") else None
+            c.alignment = Alignment(horizontal=horizontal, vertical="center",
+                                    wrap_text=wrap or kind in ("header", "note"))
+            if fmt:
+                c.number_format = fmt
+            if guard:
+                c.quotePrefix = True
+            arr = self._cache[key] = c._style
+        return arr
+
+    def cell(self, value: Any, **style: Any) -> Cell:
+        """A cell whose strings are always plain text (never a formula or error value)."""
+        value = _cell_value(value)
+        if isinstance(value, str):
+            value = clean_cell_text(value)
+            guard = needs_text_guard(value)
+            c = Cell(self.ws, row=1, column=1, style_array=self.array(guard=guard, **style))
+            c._value = value
+            c.data_type = "s"
+            return c
+        return Cell(self.ws, row=1, column=1, value=value, style_array=self.array(**style))
+
+
+def _cell_value(value: Any) -> Any:
+    """What a cell can hold: NA/NaN/inf -> empty, numbers and dates as they are, the rest as text."""
+    if is_missing(value):
+        return None
+    if isinstance(value, str | bool | int | dt.date | dt.time):
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return value.replace(tzinfo=None)
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value) if math.isfinite(value) else None
+    return str(value)
+
+
+def _plain_row(styles: _Styles, values: Sequence[Any]) -> list[Any]:
+    """Fast path for big sheets: unstyled values; only risky strings become guarded cells."""
+    out: list[Any] = []
+    for v in values:
+        if isinstance(v, str):
+            v = clean_cell_text(v)
+            if needs_text_guard(v):
+                c = Cell(styles.ws, row=1, column=1, style_array=styles.array(guard=True, border=False))
+                c._value = v
+                c.data_type = "s"
+                v = c
+        out.append(v)
+    return out
+
+
+def _widths(columns: Sequence[_Col], sample: Iterable[Sequence[Any]]) -> list[int]:
+    widths = [display_width(c.header) for c in columns]
+    for row in sample:
+        for i, v in enumerate(row[: len(widths)]):
+            if v is not None:
+                w = display_width(v if isinstance(v, str) else format(v, ".2f") if isinstance(v, float) else v)
+                if w > widths[i]:
+                    widths[i] = w
+    return [max(6, min(c.max_width, w + 2)) for c, w in zip(columns, widths, strict=True)]
+
+
+def _page_setup(ws: Any, header_row: int) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = f"1:{header_row}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+class _TableSheet:
+    """One streamed sheet: optional rows above the header, a styled header, data, notes."""
+
+    def __init__(self, wb: Workbook, title: str, columns: Sequence[_Col], sample: Iterable[Sequence[Any]],
+                 above: Sequence[tuple[str, str]] = (), styled: bool = True,
+                 size_columns: Sequence[_Col] | None = None) -> None:
+        self.ws = wb.create_sheet(title)
+        self.columns = list(columns)
+        self.styles = _Styles(self.ws)
+        self.styled = styled
+        # Column widths must be known before the first row is streamed.
+        self.widths = _widths(size_columns or self.columns, sample)
+        self.last_col = get_column_letter(len(self.columns))
+        for i, w in enumerate(self.widths, 1):
+            self.ws.column_dimensions[get_column_letter(i)].width = w
+        self.header_row = len(above) + 1
+        self.ws.freeze_panes = f"A{self.header_row + 1}"
+        _page_setup(self.ws, self.header_row)
+        self.row = 0
+        for text, kind in above:
+            self._merged_line(text, kind)
+        self.ws.append([self.styles.cell(c.header, kind="header") for c in self.columns])
+        self.row += 1
+
+    def _merged_line(self, text: str, kind: str) -> None:
+        self.row += 1
+        if kind == "title":
+            self.ws.row_dimensions[self.row].height = 30
+        elif kind == "note":
+            lines = 1 + display_width(text) // max(1, sum(self.widths))
+            self.ws.row_dimensions[self.row].height = 16 * min(6, lines)
+        self.ws.append([self.styles.cell(text, kind=kind)])
+        self.ws.merged_cells.add(f"A{self.row}:{self.last_col}{self.row}")
+
+    def append(self, values: Sequence[Any], kind: str = "body") -> None:
+        if self.styled or kind != "body":
+            row = [self.styles.cell(v, kind=kind, wrap=c.wrap, center=c.center, fmt=c.number_format)
+                   for v, c in zip(values, self.columns, strict=True)]
+        else:
+            row = _plain_row(self.styles, values)
+        self.ws.append(row)
+        self.row += 1
+
+    def extend(self, rows: Iterable[Sequence[Any]]) -> None:
+        for values in rows:
+            self.append(values)
+
+    def note(self, text: str) -> None:
+        self._merged_line(text, "note")
+
+    def finish_table(self, last_row: int | None = None) -> tuple[int, int]:
+        """Set the auto-filter over header..last data row; returns (first, last) data rows."""
+        last = self.row if last_row is None else last_row
+        self.ws.auto_filter.ref = f"A{self.header_row}:{self.last_col}{max(last, self.header_row)}"
+        return self.header_row + 1, last
+
+
+# --------------------------------------------------------------------------------------------
+# Sheets
+# --------------------------------------------------------------------------------------------
+
+
+def _summary_row(idx: int | None, s: RegionSummary, decimals: int, drop: bool) -> list[Any]:
+    return [idx, s.region, s.total, s.checked, s.failed, format_rate(s.pass_rate, decimals, drop)]
+
+
+def _write_summary(wb: Workbook, result: Result) -> None:
+    run = result.run
+    decimals, drop = rate_settings(run)
+    rows = [_summary_row(i, s, decimals, drop) for i, s in enumerate(result.summary, 1)]
+    totals = totals_of(result)
+    line = f"监测点：{date_zh(run.checkpoint)}"
+    if run.scope:
+        line += f"　　检查范围：{'、'.join(run.scope)}"
+    cols = [_Col("序号", center=True), _Col("地区"), _Col("政务新媒体总数", center=True),
+            _Col("抽查政务新媒体数", center=True), _Col("存在突出问题的政务新媒体数", center=True),
+            _Col("账号合格率", center=True)]
+    sheet = _TableSheet(wb, SHEET_SUMMARY, cols, [*rows, [None, "总计"]], above=[
+        (f"政务新媒体检查总体情况表（{quarter_zh(run.quarter)}）", "title"), (line, "note")])
+    sheet.extend(rows)
+    last = sheet.row
+    if totals is not None:
+        total_row = _summary_row(None, totals, decimals, drop)
+        total_row[1] = "总计"
+        sheet.append(total_row, kind="total")
+    sheet.finish_table(last)
+
+
+def _finding_row(idx: int, f: Finding, files: dict[str, str]) -> list[Any]:
+    return [idx, kind_label(f.kind), f.region,
+            platform_text(f.platform, f.account_type), f.name, f.owner, finding_detail(f),
+            "是" if f.fails else "否", records_text(f.records, files)]
+
+
+_FINDING_COLS = (_Col("序号", center=True), _Col("存在的突出问题", max_width=24), _Col("所属地区", max_width=20),
+                 _Col("新媒体类型", max_width=22), _Col("政务新媒体名称", wrap=True, max_width=32),
+                 _Col("主办单位", wrap=True, max_width=32), _Col("问题说明", wrap=True, max_width=44),
+                 _Col("是否计入不合格", center=True), _Col("来源", wrap=True, max_width=36))
+
+
+def _write_findings(wb: Workbook, title: str, findings: Sequence[Finding], files: dict[str, str]) -> None:
+    rows = [_finding_row(i, f, files) for i, f in enumerate(findings, 1)]
+    sheet = _TableSheet(wb, title, _FINDING_COLS, rows[:_SAMPLE_ROWS], styled=len(rows) <= STYLED_ROW_LIMIT)
+    sheet.extend(rows)
+    last = sheet.row
+    if not rows:
+        sheet.note("本次检查未发现问题。")
+    sheet.finish_table(last)
+
+
+def _text_values(links: pd.DataFrame, column: str) -> list[str | None]:
+    if column not in links.columns:
+        return [None] * len(links)
+    col = links[column].astype(object)
+    return [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in col.tolist()]
+
+
+def _write_review(wb: Workbook, result: Result) -> None:
+    links = result.links
+    review = links[links["status"] == "review"] if "status" in links.columns else links.iloc[0:0]
+    nat, prov, crawl, score, _ = link_columns(review)
+    rows = [
+        [i, *vals] for i, vals in enumerate(zip(
+            _text_values(review, "key"), _text_values(review, "platform"),
+            _text_values(review, "national_name"), nat, _text_values(review, "provincial_name"), prov,
+            _text_values(review, "crawled_name"), crawl, score, [None] * len(review), strict=True), 1)
+    ]
+    cols = [_Col("序号", center=True), _Col(REVIEW_KEY_HEADER, max_width=40), _Col("新媒体类型", max_width=16),
+            _Col("全国系统名称", wrap=True, max_width=28), _Col("全国系统行", center=True),
+            _Col("省级平台名称", wrap=True, max_width=28), _Col("省级平台行", center=True),
+            _Col("平台采集名称", wrap=True, max_width=28), _Col("平台采集行", center=True),
+            _Col("相似度", center=True, number_format="0.00"), _Col(REVIEW_DECISION_HEADER, center=True)]
+    note = (f"说明：请逐行核对下列可能是同一账号的记录，在“{REVIEW_DECISION_HEADER}”列下拉选择"
+            f"“{REVIEW_CHOICES[0]}”或“{REVIEW_CHOICES[1]}”（不确定的留空），保存后运行 "
+            "reconcile review <本报告.xlsx> 导入核实结论，下次运行将按结论关联。请勿修改“核实键”列。")
+    sheet = _TableSheet(wb, SHEET_REVIEW, cols, rows[:_SAMPLE_ROWS], above=[(note, "note")],
+                        styled=len(rows) <= STYLED_ROW_LIMIT)
+    sheet.extend(rows)
+    first, last = sheet.finish_table()
+    if rows:
+        dv = DataValidation(type="list", formula1='"' + ",".join(REVIEW_CHOICES) + '"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="核实结论",
+                            error=f"请选择“{REVIEW_CHOICES[0]}”或“{REVIEW_CHOICES[1]}”，或留空")
+        dv.add(f"{get_column_letter(len(cols))}{first}:{get_column_letter(len(cols))}{last}")
+        sheet.ws.data_validations.append(dv)
+    else:
+        sheet.note("本次没有需要人工核实的关联。")
+
+
+def _link_frame(links: pd.DataFrame) -> dict[str, list[Any]]:
+    nat, prov, crawl, score, status = link_columns(links)
+    return {
+        "平台": _text_values(links, "platform"), "名称": _text_values(links, "name"),
+        "主办单位": _text_values(links, "owner"), "地区": _text_values(links, "region"),
+        "全国系统行": nat, "省级平台行": prov, "平台采集行": crawl, "相似度": score,
+        "状态": [LINK_STATUS_LABELS.get(s, s) if s is not None else None for s in status],
+    }
+
+
+def links_csv_path(path: Path) -> Path:
+    """Where write_xlsx puts 关联明细 when there are too many links for the workbook."""
+    return path.with_name(path.stem + LINKS_CSV_SUFFIX)
+
+
+def _write_links_csv(data: dict[str, list[Any]], links: pd.DataFrame, path: Path) -> None:
+    frame = pd.DataFrame(data)
+    frame["核实键"] = _text_values(links, "key")
+    for col in ("平台", "名称", "主办单位", "地区", "核实键"):
+        frame[col] = [None if v is None else csv_safe(v) for v in frame[col].tolist()]
+    for col in ("全国系统行", "省级平台行", "平台采集行"):
+        frame[col] = frame[col].astype("Int64")
+
+    def _write(tmp: Path) -> None:
+        frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+
+    atomic_write(path, _write)
+
+
+def _write_links(wb: Workbook, result: Result, path: Path, max_rows: int) -> None:
+    links = result.links
+    data = _link_frame(links)
+    cols = [_Col("平台", max_width=14), _Col("名称", wrap=True, max_width=32), _Col("主办单位", wrap=True, max_width=32),
+            _Col("地区", max_width=20), _Col("全国系统行", center=True), _Col("省级平台行", center=True),
+            _Col("平台采集行", center=True), _Col("相似度", center=True, number_format="0.00"),
+            _Col("状态", center=True)]
+    rows: Iterator[tuple[Any, ...]] = zip(*data.values(), strict=True)
+    if len(links) > max_rows:
+        csv_path = links_csv_path(path)
+        _write_links_csv(data, links, csv_path)
+        sheet = _TableSheet(wb, SHEET_LINKS, cols, [])
+        sheet.finish_table()
+        sheet.note(f"关联明细共 {len(links)} 条，超过 {max_rows} 条，未放入本工作簿，"
+                   f"已另存为 {csv_path.name}（与本报告在同一文件夹，UTF-8 编码）。")
+        return
+    sample = [r for _, r in zip(range(_SAMPLE_ROWS), zip(*data.values(), strict=True), strict=False)]
+    sheet = _TableSheet(wb, SHEET_LINKS, cols, sample, styled=len(links) <= STYLED_ROW_LIMIT)
+    sheet.extend(rows)
+    sheet.finish_table()
+    if not len(links):
+        sheet.note("本次没有关联记录。")
+
+
+def _write_warnings(wb: Workbook, result: Result) -> None:
+    rows = [[i, w] for i, w in enumerate(result.warnings, 1)]
+    sheet = _TableSheet(wb, SHEET_WARNINGS, [_Col("序号", center=True), _Col("数据问题", wrap=True, max_width=100)],
+                        rows[:_SAMPLE_ROWS], styled=len(rows) <= STYLED_ROW_LIMIT)
+    sheet.extend(rows)
+    sheet.finish_table()
+
+
+def _write_about(wb: Workbook, result: Result) -> None:
+    run = result.run
+    failing = fail_kinds(result)
+    general = [
+        ["工具版本", f"reconcile {run.version}"],
+        ["监测点", date_zh(run.checkpoint)],
+        ["季度", quarter_zh(run.quarter)],
+        ["检查范围", "、".join(run.scope) or "全部（输入数据覆盖的地区）"],
+        ["运行开始", run.started],
+        ["运行结束", run.finished],
+        ["问题数", len(result.findings)],
+        ["待人工核实", len(result.review_links) if "status" in result.links.columns else 0],
+        ["数据问题", len(result.warnings)],
+    ]
+    inputs = [[source_label(i.source), i.path, i.rows, i.sha256, i.encoding, i.sheet, i.header_row]
+              for i in run.inputs]
+    settings = []
+    for key, value in (run.settings or {}).items():
+        if key == "fail_kinds" and isinstance(value, list | tuple):
+            text = "、".join(f"{kind_label(str(k))}({k})" for k in value)
+        else:
+            text = setting_text(value)
+        settings.append([key, SETTING_LABELS.get(key, ""), text])
+    legend = [[code, label, "是" if code in failing else "否"] for code, label in FINDING_KINDS.items()]
+    cols = [_Col("项目", max_width=24), _Col("内容", wrap=True, max_width=44), _Col("行数", wrap=True, max_width=40),
+            _Col("SHA-256", wrap=True, max_width=34), _Col("编码"), _Col("工作表", wrap=True, max_width=24),
+            _Col("表头行")]
+    sample = [*general, *inputs, *settings, *legend]
+    # The first table has two columns; the sections below it use up to seven.
+    sheet = _TableSheet(wb, SHEET_ABOUT, cols[:2], sample, size_columns=cols)
+    for key, value in general:
+        sheet.append([key, value])
+    last = sheet.row
+    sections = [
+        (("来源", "文件", "行数", "SHA-256", "编码", "工作表", "表头行"), inputs),
+        (("设置项", "说明", "值"), settings),
+        (("问题类型代码", "问题类型", "计入不合格"), legend),
+    ]
+    st = sheet.styles
+    for headers, rows in sections:
+        sheet.ws.append([])
+        sheet.ws.append([st.cell(h, kind="header") for h in headers])
+        for row in rows:
+            sheet.ws.append([st.cell(v, wrap=isinstance(v, str) and display_width(v) > 30) for v in row])
+        sheet.row += 2 + len(rows)
+    sheet.finish_table(last)
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
+
+def build_workbook(result: Result, path: Path, max_link_rows: int = MAX_LINK_ROWS) -> Workbook:
+    """The streamed workbook (not yet saved). ``path`` is the final report path (for the CSV)."""
+    wb = Workbook(write_only=True)
+    wb.properties.creator = f"reconcile {result.run.version}"
+    wb.properties.title = f"政务新媒体检查报告（{quarter_zh(result.run.quarter)}）"
+    files = input_files(result.run)
+    findings = sorted_findings(result.findings)
+
+    _write_summary(wb, result)
+    _write_findings(wb, SHEET_FINDINGS, findings, files)
+    taken = [SHEET_SUMMARY, SHEET_FINDINGS, SHEET_REVIEW, SHEET_LINKS, SHEET_WARNINGS, SHEET_ABOUT]
+    for kind in [*FINDING_KINDS, *sorted({f.kind for f in findings} - set(FINDING_KINDS))]:
+        of_kind = [f for f in findings if f.kind == kind]
+        if of_kind:
+            title = sheet_title(kind_label(kind), taken)
+            taken.append(title)
+            _write_findings(wb, title, of_kind, files)
+    _write_review(wb, result)
+    _write_links(wb, result, path, max_link_rows)
+    if result.warnings:
+        _write_warnings(wb, result)
+    _write_about(wb, result)
+    return wb
+
+
+def write_xlsx(result: Result, path: Path, *, max_link_rows: int = MAX_LINK_ROWS) -> None:
+    """Write the report workbook to ``path`` atomically (raises OutputError).
+
+    With more than ``max_link_rows`` links, 关联明细 goes to ``links_csv_path(path)`` instead.
+    """
+    path = Path(path)
+
+    def _write(tmp: Path) -> None:
+        build_workbook(result, path, max_link_rows).save(tmp)
+
+    atomic_write(path, _write)
