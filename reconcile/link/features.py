@@ -40,7 +40,8 @@ class ExactAgree(BaseCompareFeature):
 
     def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
         ok = _present(s_left) & _present(s_right)
-        eq = s_left.to_numpy(dtype=object) == s_right.to_numpy(dtype=object)
+        eq = s_left.astype(object).fillna("").astype(str).to_numpy() == \
+            s_right.astype(object).fillna("").astype(str).to_numpy()
         return pd.Series(np.where(ok, eq.astype(float), np.nan), index=s_left.index)
 
 
