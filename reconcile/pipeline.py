@@ -24,7 +24,7 @@ from reconcile.regions import RegionResolver
 from reconcile.result import LINK_COLUMNS, Result, RunInfo
 from reconcile.schema import SOURCES
 from reconcile.sources import load_source
-from reconcile.summary import label_regions, summarise
+from reconcile.summary import infer_scope, label_regions, summarise
 
 ProgressHook = Callable[[str], None]
 
@@ -65,9 +65,17 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
 
     with timings.stage("read", on_stage):
         loaded = {s: load_source(inputs.path(s), s, config, sheet=inputs.sheet) for s in SOURCES}
-    resolver = RegionResolver(config.scope)
     with timings.stage("normalise", on_stage):
-        frames = {s: normalize_frame(loaded[s].frame, resolver) for s in SOURCES}
+        scope = config.scope
+        resolver = RegionResolver(scope)
+        frames = {s: normalize_frame(loaded[s].frame, resolver) for s in ("national", "provincial")}
+        if not scope:
+            # no --scope: the area the registries cover; resolve places again knowing it
+            scope = infer_scope(pd.concat([frames["national"], frames["provincial"]])[["province", "city"]])
+            if scope:
+                resolver = RegionResolver(scope)
+                frames = {s: normalize_frame(loaded[s].frame, resolver) for s in ("national", "provincial")}
+        frames["crawled"] = normalize_frame(loaded["crawled"].frame, resolver)
         find_places = _place_finder(resolver)
         prepared = {s: prepare(frames[s], resolver.strip_region, find_places) for s in SOURCES}
     with timings.stage("link", on_stage):
@@ -75,7 +83,7 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         timings.candidate_pairs = accounts.candidate_pairs
     with timings.stage("checks", on_stage):
         view = build_view(accounts.frame, prepared)
-        view = label_regions(view, prepared, resolver, config.scope)
+        view = label_regions(view, resolver, scope)
         files = {s: Path(loaded[s].info.path).name for s in SOURCES}
         crawled_platforms = frozenset(prepared["crawled"]["platform"].dropna().unique().tolist())
         ctx = CheckContext(view=view, config=config, files=files, crawled_platforms=crawled_platforms)
@@ -87,7 +95,6 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
     for s in SOURCES:
         warnings.extend(f"{Path(loaded[s].info.path).name}：{w}" for w in loaded[s].warnings)
     finished = dt.datetime.now().astimezone()
-    scope = config.scope or tuple(view.attrs.get("inferred_scope", ()))
     info = RunInfo(
         checkpoint=config.checkpoint_date.isoformat(),
         quarter=config.quarter_label,

@@ -61,27 +61,23 @@ def _place_of(view: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(cols, index=view.index)
 
 
-def infer_scope(view: pd.DataFrame, places: pd.DataFrame) -> tuple[str, ...]:
-    """The area the registries cover: their one city, else their one province, else their provinces."""
-    filed = view["n_row"].notna() | view["p_row"].notna()
-    p = places[filed]
-    cities = p["city"].dropna()
-    provinces = p["province"].dropna()
+def infer_scope(places: pd.DataFrame) -> tuple[str, ...]:
+    """The area the registries cover (``places``: their province/city columns): their one city,
+    else their provinces."""
+    provinces = places["province"].dropna()
     if provinces.empty:
         return ()
-    if cities.nunique() == 1 and (p["city"].isna() & p["province"].notna()).sum() == 0:
+    cities = places["city"].dropna()
+    city_less = (places["city"].isna() & places["province"].notna()).sum()
+    if cities.nunique() == 1 and city_less == 0:
         return (str(cities.iloc[0]),)
     return tuple(sorted(provinces.unique().tolist(), key=lambda n: _division_order().get(n, 0)))
 
 
-def label_regions(view: pd.DataFrame, frames: dict[str, pd.DataFrame], resolver: RegionResolver,
-                  scope: tuple[str, ...]) -> pd.DataFrame:
+def label_regions(view: pd.DataFrame, resolver: RegionResolver, scope: tuple[str, ...]) -> pd.DataFrame:
     """Add ``region_label`` and ``in_scope`` to the account view (a copy)."""
     out = view.copy()
     places = _place_of(out)
-    if not scope:
-        scope = infer_scope(out, places)
-        out.attrs["inferred_scope"] = scope
     scope_places = [tuple(resolver.resolve(name, None)) for name in scope]
     scope_places = [sp for sp in scope_places if _level(sp)]
     levels = {_level(sp) for sp in scope_places}

@@ -10,15 +10,34 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from reconcile.checks.context import CheckContext, present
 from reconcile.result import Finding
 from reconcile.schema import GONE_STATUSES, STATUS_LABELS
 
 CODE = "registry_mismatch"
-OWNER_SAME = 75.0  # rapidfuzz ratio of region-stripped owners at or above which they are one unit
+OWNER_SAME = 85.0  # rapidfuzz ratio of region-stripped owners at or above which they are one unit
+
+
+def same_unit(a: str, b: str, freq: Counter) -> bool:
+    """Whether two region-stripped owner names name one unit despite cosmetic differences.
+
+    Long names with a typo stay similar ("城市管里执法委员会"); short ones need the data: a
+    one-character difference is a typo when one spelling is rare and the other common
+    ("搏物馆" once, "博物馆" in many units), and two units when both are common ("财政局",
+    "民政局").
+    """
+    if a == b or fuzz.ratio(a, b) >= OWNER_SAME:
+        return True
+    if Levenshtein.distance(a, b) == 1:
+        fa, fb = freq.get(a, 0), freq.get(b, 0)
+        return min(fa, fb) * 5 <= max(fa, fb)
+    return False
 
 
 def _text(v: object) -> str | None:
@@ -36,6 +55,7 @@ def check(ctx: CheckContext) -> list[Finding]:
                   else "仅在省级政务新媒体管理平台备案，全国系统未备案")
         out.append(ctx.finding(CODE, row, detail, ctx.refs(row, (src,)), field="filed"))
 
+    freq = Counter(v["n_owner_core"].dropna().tolist() + v["p_owner_core"].dropna().tolist())
     both = v[has_n & has_p & (v["np_link"] == "match")]
     for _, row in both.iterrows():
         refs = ctx.refs(row, ("national", "provincial"))
@@ -50,7 +70,7 @@ def check(ctx: CheckContext) -> list[Finding]:
             out.append(ctx.finding(
                 CODE, row, f"全国系统状态为{STATUS_LABELS[ns]}，省级平台为{STATUS_LABELS[ps]}", refs, field="status"))
         no, po = _text(row.get("n_owner_core")), _text(row.get("p_owner_core"))
-        if no and po and fuzz.ratio(no, po) < OWNER_SAME:
+        if no and po and not same_unit(no, po, freq):
             out.append(ctx.finding(
                 CODE, row, f"全国系统主办单位为{row.get('n_owner')}，省级平台为{row.get('p_owner')}", refs,
                 field="owner"))

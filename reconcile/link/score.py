@@ -3,7 +3,7 @@
 The score is a hand-set combination, documented here because clerks ask "why did it link
 these?":
 
-- base = 0.65 × name similarity + 0.30 × owner similarity + 0.05 × full-owner similarity
+- base = 0.80 × name similarity + 0.15 × owner similarity + 0.05 × full-owner similarity
   (name alone when the owner is unknown on either side); name similarity is the better of
   the whole name and the name with place names removed;
 - the same account id on the same platform is strong evidence: ≥ 0.90 whatever the names
@@ -52,7 +52,7 @@ def score(features: pd.DataFrame) -> np.ndarray:
     owner = f["owner"].to_numpy()
     owner_full = np.nan_to_num(f["owner_full"].to_numpy(), nan=0.0)
     has_owner = ~np.isnan(owner)
-    base = np.where(has_owner, 0.65 * name + 0.30 * np.nan_to_num(owner) + 0.05 * owner_full, name)
+    base = np.where(has_owner, 0.80 * name + 0.15 * np.nan_to_num(owner) + 0.05 * owner_full, name)
 
     same_platform = f["same_platform"].to_numpy() == 1.0
     id_eq = f["id"].to_numpy() == 1.0
