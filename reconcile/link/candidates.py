@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from recordlinkage.base import BaseIndexAlgorithm
+
+from reconcile.link._rl import BaseIndexAlgorithm
 
 
 def _pairs(left: np.ndarray, right: np.ndarray) -> pd.MultiIndex:

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
-from recordlinkage.base import BaseCompareFeature
+
+from reconcile.link._rl import BaseCompareFeature
 
 _NUMERAL_RE = re.compile(r"[0-9零〇一二两三四五六七八九十百千]+")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import recordlinkage
 
+from reconcile.link._rl import Compare
 from reconcile.link.features import (
     ExactAgree,
     NumeralConflict,
@@ -29,7 +29,7 @@ from reconcile.link.features import (
 
 def compare(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
     """The comparison vectors of ``pairs`` (one row per pair)."""
-    cmp = recordlinkage.Compare(n_jobs=1)
+    cmp = Compare(n_jobs=1)
     cmp.add(StringSimilarity("name_key", "name_key", label="name"))
     cmp.add(StringSimilarity("name_core", "name_core", label="name_core"))
     cmp.add(StringSimilarity("owner_core", "owner_core", label="owner"))
