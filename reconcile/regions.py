@@ -1,0 +1,372 @@
+"""China's administrative divisions (民政部 data, county level and above) and a resolver that
+turns the region column, an owner's name or an account name into (province, city, county).
+
+The table is ``reconcile/data/divisions.csv`` (see ``reconcile/data/README.md``). Matching is
+on ``normalize_text`` forms, so traditional characters and full-width text resolve too.
+
+Rules, in short:
+- full names ("通山县", "咸宁市", "湖北省") are recognised anywhere in a text;
+- short forms ("通山", "咸宁", "湖北", "恩施" from 恩施土家族苗族自治州) too, except words that
+  are common in account names (平安, 公安, 资源, 振兴 …); a two-character short form counts only
+  when it belongs to the scope, or, without a scope, when it is unique nationwide; a
+  province's short form always counts and beats a county's ("河南" is 河南省, not 河南县);
+- a name shared by several divisions (朝阳区) is narrowed by the scope and by the other names in
+  the text ("吉林省长春市朝阳区"), else only what all candidates share is kept;
+- "市直" / "市本级" / "省本级" and a bare leading "市" / "县" / "省" ("市公安局") mean the
+  scope's own city / county / province.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from reconcile.errors import ConfigError
+from reconcile.normalize import normalize_text
+
+DATA_PATH = Path(__file__).resolve().parent / "data" / "divisions.csv"
+LEVELS = ("province", "city", "county")
+
+
+class Place(NamedTuple):
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+
+
+EMPTY = Place()
+
+
+class Division(NamedTuple):
+    code: str
+    name: str
+    level: str      # province | city | county
+    place: Place
+
+
+# The 56 ethnic groups, for short forms of autonomous divisions (长阳土家族自治县 -> 长阳).
+_ETHNIC = (
+    "汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 "
+    "黎族 傈僳族 佤族 畲族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 "
+    "毛南族 仡佬族 锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 "
+    "塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族 高山族"
+).split()
+_ETHNIC_FORMS = tuple(sorted(set(_ETHNIC) | {e[:-1] for e in _ETHNIC if len(e) > 2}, key=len, reverse=True))
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "林区", "特区", "矿区", "地区",
+             "省", "市", "县", "区", "旗", "盟")
+
+# Division names and short forms that are ordinary words in account/owner names. They are never
+# recognised inside free text (a region cell that is exactly one of them still resolves in scope).
+COMMON_WORDS = frozenset("""
+公安 平安 资源 振兴 惠民 爱民 富民 惠农 合作 互助 共和 同心 温泉 通道 港口 路桥 商城 中原 东方 南部 古城
+老城 新城 城关 城中 城东 城西 城北 城区 郊区 矿区 东区 西区 市中 市南 市北 和平 新华 长安 永安 安定 安居
+太平 前进 东风 红旗 红星 向阳 解放 友好 友谊 工农 回民 富裕 宏伟 灯塔 方正 新建 江山 天台 台前 站前 江南
+南海 东海 三江 七星 九龙 凤凰 麒麟 牡丹 芙蓉 莲花 金山 西山 清水 高台 延长 大方 中方 平和 长寿 长乐 万年
+博爱 民权 威信 武功 同仁 同德 康乐 永宁 新市 天桥 天涯 湖滨 东湖 大观 明光 山城 白玉 前锋 安平 平定 长子
+新民 元宝 大城 高平 平原 永和 兴化 临海 兴隆 丰满 钟楼 大关 吉利 双桥 运河 新青 南关 北关 金牛 宝塔 桃源
+花山 石门 江口 沿河 东城 西城 白云 上街 金水 新兴 安宁 建华 卫东 高明 南华 开化 新安 永丰 和顺 龙门
+台湾 滨江
+""".split())
+
+_MUNICIPALITIES = frozenset(("北京市", "天津市", "上海市", "重庆市"))
+_MUNICIPAL_RE = re.compile(r"(省|市|县|区)(?:直|本级|级|直属)(?:单位|部门|机关)?")
+_LEVEL_OF_CHAR = {"省": "province", "市": "city", "县": "county", "区": "county"}
+# A leading 省/市/县/区 is a level word unless it starts an ordinary word (市场, 市民, 县长 …).
+_NOT_LEVEL_NEXT = frozenset("场民长级域块")
+
+
+def _short_form(name: str) -> str | None:
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            base = name[: -len(suffix)]
+            if suffix.startswith("自治"):
+                changed = True
+                while changed:
+                    changed = False
+                    for ethnic in _ETHNIC_FORMS:
+                        if base.endswith(ethnic) and len(base) - len(ethnic) >= 2:
+                            base, changed = base[: -len(ethnic)], True
+                            break
+            return base if len(base) >= 2 else None
+    return None
+
+
+class _Index:
+    """The division table and its lookup structures (built once per process)."""
+
+    def __init__(self, path: Path = DATA_PATH) -> None:
+        self.divisions: list[Division] = []
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                place = Place(row["province"] or None, row["city"] or None, row["county"] or None)
+                self.divisions.append(Division(row["code"], row["name"], row["level"], place))
+        self.full_names = frozenset(d.name for d in self.divisions)
+        # key (normalize_text form) -> [(division, is_full_name)]
+        self.by_key: dict[str, list[tuple[Division, bool]]] = {}
+        for d in self.divisions:
+            full = normalize_text(d.name) or d.name
+            self.by_key.setdefault(full, []).append((d, True))
+            short = _short_form(d.name)
+            if short:
+                self.by_key.setdefault(normalize_text(short) or short, []).append((d, False))
+        self.common = frozenset(normalize_text(w) or w for w in COMMON_WORDS)
+        # names searchable in free text, grouped by their first two characters, longest first
+        by_prefix: dict[str, list[str]] = {}
+        for key in self.by_key:
+            if key not in self.common and len(key) >= 2:
+                by_prefix.setdefault(key[:2], []).append(key)
+        self.by_prefix = {p: tuple(sorted(ks, key=len, reverse=True)) for p, ks in by_prefix.items()}
+
+    def longest_at(self, text: str, start: int) -> str | None:
+        """The longest searchable name starting at text[start], if any."""
+        for key in self.by_prefix.get(text[start:start + 2], ()):
+            if text.startswith(key, start):
+                return key
+        return None
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    return _Index()
+
+
+def known_names() -> frozenset[str]:
+    """Full names of all divisions (省, 市, 县 …), as written in the 民政部 table."""
+    return _index().full_names
+
+
+def region_label(place: Place) -> str:
+    """The label of a place in per-region tables: county, else city, else province, else 未知."""
+    return place.county or place.city or place.province or "未知"
+
+
+def _compatible(a: Place, b: Place) -> bool:
+    """No level on which both are known and differ (one contains the other, or equal)."""
+    return ((a[0] is None or b[0] is None or a[0] == b[0])
+            and (a[1] is None or b[1] is None or a[1] == b[1])
+            and (a[2] is None or b[2] is None or a[2] == b[2]))
+
+
+def _merge(a: Place, b: Place) -> Place:
+    if b == EMPTY or a == b:
+        return a
+    return Place(a[0] if a[0] is not None else b[0], a[1] if a[1] is not None else b[1],
+                 a[2] if a[2] is not None else b[2])
+
+
+def _common(places: list[Place]) -> Place:
+    out: list[str | None] = []
+    for level in range(3):
+        values = {p[level] for p in places}
+        if len(values) != 1 or None in values:
+            break
+        out.append(values.pop())
+    return Place(*out)
+
+
+def _depth(place: Place) -> int:
+    return sum(x is not None for x in place)
+
+
+def _within(place: Place, container: Place) -> bool:
+    """place is container or lies inside it (container's known levels all match)."""
+    return place.province is not None and all(
+        c is None or p == c for p, c in zip(place, container, strict=True))
+
+
+class RegionResolver:
+    """Resolve region/owner/name text to a Place, with an optional scope for disambiguation."""
+
+    def __init__(self, scope: tuple[str, ...] | list[str] = ()) -> None:
+        self._index = _index()
+        self._scope_places: tuple[Place, ...] = ()
+        self._mention_cache: dict[str, tuple[tuple[Place, ...], ...]] = {}
+        self._text_cache: dict[str, Place] = {}
+        self.scope = tuple(scope)
+        places: list[Place] = []
+        for name in self.scope:
+            places.extend(self._scope_place(name))
+        self._scope_places = tuple(dict.fromkeys(places))
+        self._scope_common = _common(list(self._scope_places)) if self._scope_places else EMPTY
+        self._mention_cache.clear()  # mentions found while reading the scope were scope-less
+        self._text_cache.clear()
+        self._resolve_cached = lru_cache(maxsize=1 << 18)(self._resolve)
+        self._strip_cached = lru_cache(maxsize=1 << 16)(self._strip_region)
+
+    # -- scope ---------------------------------------------------------------------------
+
+    def _scope_place(self, name: str) -> list[Place]:
+        key = normalize_text(name)
+        entries = self._index.by_key.get(key or "", [])
+        full = [d.place for d, is_full in entries if is_full]
+        if full:
+            return full  # an ambiguous full name (朝阳区) keeps all its divisions
+        place = self._combine(self._mentions(key or ""), EMPTY) if key else EMPTY
+        if place == EMPTY:
+            raise ConfigError(f"范围“{name}”不是已知的行政区划名称，请写全称，如“咸宁市”或“湖北省”",
+                              detail=f"scope name {name!r} matches no division in divisions.csv")
+        return [place]
+
+    def _related(self, place: Place) -> bool:
+        """place lies in the scope, or contains part of it (an ancestor of a scope division)."""
+        return any(_compatible(place, s) for s in self._scope_places)
+
+    def in_scope(self, place: Place) -> bool:
+        """True when place lies within one of the scope divisions (always True without scope)."""
+        if not self._scope_places:
+            return True
+        return any(_within(place, s) for s in self._scope_places)
+
+    def _scope_at(self, level: str) -> Place:
+        """The scope's own division at a level (市直 -> the scope's city), EMPTY if not determined."""
+        depth = LEVELS.index(level) + 1
+        common = self._scope_common
+        if level == "city" and _depth(common) == 1 and common.province in _MUNICIPALITIES:
+            return common  # 北京市's 市直 is 北京市 itself
+        if _depth(common) < depth:
+            return EMPTY
+        return Place(*common[:depth])
+
+    # -- mentions ------------------------------------------------------------------------
+
+    def _candidates(self, key: str) -> tuple[Place, ...]:
+        entries = self._index.by_key.get(key, [])
+        full = [d for d, is_full in entries if is_full]
+        divisions = full or [d for d, _ in entries]
+        if not full and any(d.level == "province" for d in divisions):
+            divisions = [d for d in divisions if d.level == "province"]
+        places = list(dict.fromkeys(d.place for d in divisions))
+        related = [p for p in places if self._related(p)] if self._scope_places else []
+        if related:
+            return tuple(related)
+        if not full and len(key) == 2 and divisions[0].level != "province":
+            # A two-character short form outside the scope says nothing when there is a scope,
+            # or when it is ambiguous; nested candidates are not ambiguous (恩施: 恩施土家族苗族
+            # 自治州 contains 恩施市).
+            if self._scope_places or (len(places) > 1 and _common(places) not in places):
+                return ()
+        return tuple(places)
+
+    def _mentions(self, text: str) -> tuple[tuple[Place, ...], ...]:
+        """Candidate places of each division name found in a normalised text, in text order."""
+        cached = self._mention_cache.get(text)
+        if cached is not None:
+            return cached
+        longest_at = self._index.longest_at
+        found = [(i, len(k), k) for i in range(len(text) - 1) if (k := longest_at(text, i))]
+        found.sort(key=lambda f: (-f[1], f[0]))  # longest first, then leftmost; no overlaps
+        taken: list[tuple[int, int, str]] = []
+        for start, length, key in found:
+            if all(start + length <= s or s + n <= start for s, n, _ in taken):
+                taken.append((start, length, key))
+        taken.sort()
+        mentions = tuple(c for c in (self._candidates(k) for _, _, k in taken) if c)
+        if len(self._mention_cache) < 1 << 18:
+            self._mention_cache[text] = mentions
+        return mentions
+
+    @staticmethod
+    def _combine(mentions: Iterable[tuple[Place, ...]], base: Place) -> Place:
+        ctx = base
+        pending = []
+        for cands in mentions:
+            ok = [c for c in cands if _compatible(c, ctx)]
+            if not ok:
+                continue  # contradicts what we know: ignore this mention
+            if len(ok) > 1:
+                pending.append(ok)
+            ctx = _merge(ctx, ok[0] if len(ok) == 1 else _common(ok))
+        for cands in pending:  # a later name may have settled an earlier ambiguous one
+            ok = [c for c in cands if _compatible(c, ctx)]
+            if ok:
+                ctx = _merge(ctx, ok[0] if len(ok) == 1 else _common(ok))
+        return ctx
+
+    def _place_in_text(self, text: str | None) -> Place:
+        if not text:
+            return EMPTY
+        cached = self._text_cache.get(text)
+        if cached is None:
+            cached = self._place_in_text_uncached(text)
+            if len(self._text_cache) < 1 << 18:
+                self._text_cache[text] = cached
+        return cached
+
+    def _place_in_text_uncached(self, text: str) -> Place:
+        base = EMPTY
+        if text[0] in _LEVEL_OF_CHAR and (len(text) < 2 or text[1] not in _NOT_LEVEL_NEXT):
+            base = self._scope_at(_LEVEL_OF_CHAR[text[0]])  # "市公安局" -> the scope's city
+        return self._combine(self._mentions(text), base)
+
+    def _place_of_region(self, text: str) -> tuple[Place, bool]:
+        """(place, explicit level) for a region cell."""
+        m = _MUNICIPAL_RE.search(text)
+        if m and (m.end() == len(text) or m.start() == 0):
+            rest = text[: m.start()]
+            place = self._combine(self._mentions(rest), EMPTY) if rest else EMPTY
+            if place == EMPTY:
+                place = self._scope_at(_LEVEL_OF_CHAR[m.group(1)])
+            return place, place != EMPTY
+        entries = self._index.by_key.get(text)
+        if entries and text in self._index.common:  # a region cell that is exactly "城区" etc.
+            related = [d.place for d, _ in entries if self._related(d.place)]
+            if len(related) == 1:
+                return related[0], False
+        return self._place_in_text(text), False
+
+    # -- public --------------------------------------------------------------------------
+
+    def resolve(self, region_text: str | None, owner_text: str | None,
+                name_text: str | None = None) -> Place:
+        """Place of an account from its region cell, else its owner, else its name.
+
+        A region place is refined by the owner when they agree ("咸宁市" + "通山县公安局" ->
+        通山县), except for explicit levels (市直). ``name_text`` is consulted only when region
+        and owner give nothing (normalize_frame relies on this).
+        """
+        return self._resolve_cached(normalize_text(region_text), normalize_text(owner_text),
+                                    normalize_text(name_text))
+
+    def _resolve(self, region: str | None, owner: str | None, name: str | None) -> Place:
+        if region:
+            place, explicit = self._place_of_region(region)
+            if place != EMPTY:
+                if not explicit:
+                    refined = self._place_in_text(owner)
+                    if _compatible(refined, place) and _depth(refined) > _depth(place):
+                        place = _merge(place, refined)
+                return place
+        place = self._place_in_text(owner)
+        if place != EMPTY:
+            return place
+        return self._place_in_text(name)
+
+    def strip_region(self, text: str | None) -> str:
+        """normalize_text(text) without leading division names or 省/市/县/区 level words:
+        "湖北省咸宁市通山县公安局" -> "公安局", "市公安局" -> "公安局"."""
+        return self._strip_cached(normalize_text(text) or "")
+
+    def _strip_region(self, text: str) -> str:
+        out, ctx = text, EMPTY
+        while out:
+            key = self._index.longest_at(out, 0)
+            fits = [c for c in self._candidates(key) if _compatible(c, ctx)] if key else []
+            if key and fits:  # each stripped name must lie in the one before ("松阳县大东坝镇")
+                out, ctx = out[len(key):], _merge(ctx, _common(fits) if len(fits) > 1 else fits[0])
+            elif out[0] in _LEVEL_OF_CHAR and len(out) > 1 and out[1] not in _NOT_LEVEL_NEXT:
+                out = out[1:]
+            elif out.startswith("中共") and len(out) == len(text):  # "中共咸宁市委宣传部" ~ "市委宣传部"
+                out = out[2:]
+            else:
+                break
+        return out or text
+
+    def region_label(self, place: Place) -> str:
+        return region_label(place)
+
+    def known_names(self) -> frozenset[str]:
+        return known_names()

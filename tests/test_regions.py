@@ -1,0 +1,197 @@
+"""Divisions table and RegionResolver: the examples of the brief, ambiguity with and without a
+scope, short forms, common words that are not places, 市直 and bare 市/县 prefixes."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from reconcile.errors import ConfigError
+from reconcile.regions import DATA_PATH, Place, RegionResolver, known_names, region_label
+
+XIANNING = ("湖北省", "咸宁市", None)
+TONGSHAN = ("湖北省", "咸宁市", "通山县")
+
+
+@pytest.fixture(scope="module")
+def plain() -> RegionResolver:
+    return RegionResolver()
+
+
+@pytest.fixture(scope="module")
+def xianning() -> RegionResolver:
+    return RegionResolver(("咸宁市",))
+
+
+# ---------------------------------------------------------------------------- the table
+
+
+def test_divisions_csv_shape() -> None:
+    assert DATA_PATH.stat().st_size < 200_000
+    with DATA_PATH.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["code", "name", "level", "province", "city", "county"]
+    assert len(rows) == 3219
+    assert len({r["code"] for r in rows}) == len(rows)
+    assert all(len(r["code"]) == 6 and r["code"].isdigit() for r in rows)
+    assert {r["level"] for r in rows} == {"province", "city", "county"}
+    assert not {"市辖区", "县", "省直辖县级行政区划"} & {r["name"] for r in rows}
+    by_code = {r["code"]: r for r in rows}
+    assert by_code["421224"] == {"code": "421224", "name": "通山县", "level": "county",
+                                 "province": "湖北省", "city": "咸宁市", "county": "通山县"}
+    assert by_code["421200"]["level"] == "city" and by_code["420000"]["level"] == "province"
+    assert by_code["110105"]["city"] == "北京市"               # 直辖市: counties under the province
+    assert by_code["500101"]["city"] == "重庆市"
+    assert by_code["429004"]["city"] == "" and by_code["429004"]["county"] == "仙桃市"
+    for r in rows:
+        level_name = {"province": r["province"], "city": r["city"], "county": r["county"]}[r["level"]]
+        assert level_name == r["name"]
+
+
+def test_known_names() -> None:
+    names = known_names()
+    assert {"通山县", "咸宁市", "湖北省", "睢县", "杞县", "朝阳区"} <= names
+    assert "平安" not in names and "通山" not in names
+
+
+# ---------------------------------------------------------------------------- resolve
+
+
+@pytest.mark.parametrize(("owner", "expected"), [
+    ("通山县应急管理局", TONGSHAN),
+    ("咸宁市公安局", XIANNING),
+    ("湖北省人民政府办公厅", ("湖北省", None, None)),
+    ("湖北省咸宁市通山县公安局", TONGSHAN),
+    ("中共通山县委宣传部", TONGSHAN),                  # a division inside the text, not only at the start
+    ("咸寧市衛生健康委員會", XIANNING),                 # traditional characters
+    ("咸宁市城市管里执法委员会", XIANNING),             # a typo does not matter
+    ("公安县公安局", ("湖北省", "荆州市", "公安县")),     # "公安" alone is a common word, 公安县 is not
+    ("吉林省长春市朝阳区公安分局", ("吉林省", "长春市", "朝阳区")),
+    ("乾县人民政府", ("陕西省", "咸阳市", "乾县")),
+])
+def test_resolve_owner(plain: RegionResolver, owner: str, expected: tuple) -> None:
+    assert plain.resolve(None, owner) == Place(*expected)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("平安睢县", ("河南省", "商丘市", "睢县")),
+    ("平安杞县", ("河南省", "开封市", "杞县")),
+    ("通山公安", TONGSHAN),                               # short form, unique nationwide
+    ("平安咸宁", XIANNING),
+    ("咸宁指尖上的城 管", XIANNING),
+    ("商丘交警一大队", ("河南省", "商丘市", None)),
+    ("河南交通", ("河南省", None, None)),                 # a province's short form beats 河南县
+    ("平安", (None, None, None)),                         # not a place
+    ("中山", (None, None, None)),                         # 中山市 or 大连 中山区: ambiguous
+    ("朝阳区", (None, None, None)),                       # 北京 or 长春
+    ("城区派出所", (None, None, None)),
+    ("自然资源和规划局", (None, None, None)),             # 资源县 is a place, 资源 a word
+    ("乡村振兴", (None, None, None)),
+])
+def test_resolve_name(plain: RegionResolver, name: str, expected: tuple) -> None:
+    assert plain.resolve(None, None, name) == Place(*expected)
+
+
+def test_priority_region_then_owner_then_name(plain: RegionResolver) -> None:
+    assert plain.resolve("咸安区", "通山县公安局", "平安睢县").county == "咸安区"
+    assert plain.resolve(None, "通山县公安局", "平安睢县").county == "通山县"
+    assert plain.resolve(None, "某某单位", "平安睢县").county == "睢县"
+    # a region cell is refined by an owner that agrees with it
+    assert plain.resolve("咸宁市", "通山县公安局") == Place(*TONGSHAN)
+    assert plain.resolve("咸宁市", "睢县公安局") == Place(*XIANNING)
+
+
+def test_scope_disambiguates() -> None:
+    beijing = RegionResolver(("北京市",))
+    changchun = RegionResolver(("长春市",))
+    assert beijing.resolve(None, None, "朝阳区") == Place("北京市", "北京市", "朝阳区")
+    assert changchun.resolve(None, None, "朝阳区") == Place("吉林省", "长春市", "朝阳区")
+    assert RegionResolver(("中山市",)).resolve(None, None, "中山发布") == Place("广东省", "中山市", None)
+    assert RegionResolver(("大连市",)).resolve(None, None, "中山发布") == Place("辽宁省", "大连市", "中山区")
+    # a two-character short form that is ambiguous nationwide counts inside the scope only
+    assert RegionResolver().resolve(None, None, "鼓楼公安") == Place()
+    assert RegionResolver(("福州市",)).resolve(None, None, "鼓楼公安") == Place("福建省", "福州市", "鼓楼区")
+
+
+def test_short_forms(xianning: RegionResolver, plain: RegionResolver) -> None:
+    assert xianning.resolve(None, None, "通山公安") == Place(*TONGSHAN)
+    assert xianning.resolve("嘉鱼", None) == Place("湖北省", "咸宁市", "嘉鱼县")
+    assert xianning.resolve(None, None, "咸宁发布") == Place(*XIANNING)
+    assert xianning.resolve(None, None, "湖北发布") == Place("湖北省", None, None)   # province short
+    # short forms of autonomous divisions; nested candidates (恩施州 ⊃ 恩施市) are not ambiguous
+    hubei = RegionResolver(("湖北省",))
+    for resolver in (plain, hubei):
+        assert resolver.resolve(None, None, "恩施发布") == Place("湖北省", "恩施土家族苗族自治州", None)
+        assert resolver.resolve(None, None, "长阳发布") == Place("湖北省", "宜昌市", "长阳土家族自治县")
+    # with a scope, a two-character short form outside it is not trusted (大东 = 沈阳 大东区)
+    assert plain.resolve(None, None, "大东坝镇") == Place("辽宁省", "沈阳市", "大东区")
+    assert RegionResolver(("浙江省",)).resolve(None, None, "大东坝镇") == Place()
+    assert xianning.resolve(None, None, "恩施发布") == Place()
+
+
+def test_municipal_level_words(xianning: RegionResolver, plain: RegionResolver) -> None:
+    for cell in ("市直", "市本级", "市直单位", "咸宁市直"):
+        assert xianning.resolve(cell, "某某单位") == Place(*XIANNING), cell
+    assert xianning.resolve("市直", "通山县公安局") == Place(*XIANNING)   # explicit level: not refined
+    assert RegionResolver(("湖北省",)).resolve("省本级", None) == Place("湖北省", None, None)
+    assert RegionResolver(("通山县",)).resolve("县直", None) == Place(*TONGSHAN)
+    assert RegionResolver(("北京市",)).resolve("市直", None) == Place("北京市", None, None)
+    assert xianning.resolve(None, "市公安局") == Place(*XIANNING)
+    assert xianning.resolve(None, "市场监督管理局") == Place()             # 市场 is not 市 + 场
+    assert plain.resolve("市直", "咸宁市公安局") == Place(*XIANNING)       # no scope: the owner says
+    assert plain.resolve(None, "市公安局") == Place()
+
+
+def test_unknown_scope_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="火星"):
+        RegionResolver(("火星",))
+
+
+def test_scope_short_and_traditional_names() -> None:
+    assert RegionResolver(("咸宁",)).in_scope(Place(*TONGSHAN))
+    assert RegionResolver(("鹹寧市",)).in_scope(Place(*TONGSHAN))
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def test_in_scope(xianning: RegionResolver, plain: RegionResolver) -> None:
+    assert xianning.in_scope(Place(*TONGSHAN))
+    assert xianning.in_scope(Place(*XIANNING))
+    assert not xianning.in_scope(Place("湖北省", None, None))
+    assert not xianning.in_scope(Place("河南省", "商丘市", "睢县"))
+    assert not xianning.in_scope(Place())
+    assert plain.in_scope(Place())
+    assert RegionResolver(("湖北省", "河南省")).in_scope(Place("河南省", "商丘市", "睢县"))
+
+
+def test_region_label(xianning: RegionResolver) -> None:
+    assert region_label(Place(*TONGSHAN)) == "通山县"
+    assert region_label(Place(*XIANNING)) == "咸宁市"
+    assert region_label(Place("湖北省", None, None)) == "湖北省"
+    assert region_label(Place()) == "未知"
+    assert xianning.region_label(Place(*TONGSHAN)) == "通山县"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("咸宁市公安局", "公安局"),
+    ("市公安局", "公安局"),
+    ("湖北省咸宁市通山县公安局", "公安局"),
+    ("通山县公安局", "公安局"),
+    ("通山公安局", "公安局"),
+    ("咸宁市 公安局", "公安局"),
+    ("咸宁市市场监督管理局", "市场监督管理局"),
+    ("市场监督管理局", "市场监督管理局"),
+    ("中山大学", "中山大学"),            # ambiguous short form: left alone
+    ("咸宁市", "咸宁市"),                # nothing would be left
+    ("松阳县大东坝镇人民政府", "大东坝镇人民政府"),   # 大东区 is not in 松阳县
+])
+def test_strip_region(xianning: RegionResolver, text: str, expected: str) -> None:
+    assert xianning.strip_region(text) == expected
+
+
+def test_strip_region_makes_owners_comparable(xianning: RegionResolver) -> None:
+    assert xianning.strip_region("市公安局") == xianning.strip_region("咸宁市公安局")
+    assert xianning.strip_region("中共咸宁市委宣传部") == xianning.strip_region("市委宣传部") == "委宣传部"
+    assert xianning.strip_region(None) == ""
