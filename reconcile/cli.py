@@ -168,7 +168,8 @@ def main() -> None:
     """Entry point: run the app, print one clear line for any error, exit with its code."""
     debug = "--debug" in sys.argv
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else EXIT_OK)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except ReconcileError as exc:

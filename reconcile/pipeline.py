@@ -20,7 +20,7 @@ from reconcile.checks import CheckContext, build_view, run_checks
 from reconcile.config import Config
 from reconcile.link import link_accounts, prepare
 from reconcile.normalize import normalize_frame
-from reconcile.regions import RegionResolver
+from reconcile.regions import COMMON_WORDS, RegionResolver
 from reconcile.result import LINK_COLUMNS, Result, RunInfo
 from reconcile.schema import SOURCES
 from reconcile.sources import load_source
@@ -134,8 +134,7 @@ def _place_finder(resolver: RegionResolver) -> Callable[[str], frozenset[str]]:
 
 
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "林区", "地区", "新区", "省", "市", "县", "区", "盟", "旗")
-_NOT_PLACES = frozenset({"平安", "城区", "新华", "和平", "长安", "中山", "人民", "公安", "交通", "发布", "开发", "高新",
-                         "城关", "新城", "东区", "西区", "南区", "北区", "郊区", "矿区", "市中", "市直", "经济"})
+_NOT_PLACES = COMMON_WORDS | {"市直", "市中"}
 
 
 def _short_forms(names: frozenset[str]) -> dict[str, str]:

@@ -11,33 +11,70 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
+from importlib import resources
 
 import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from reconcile.checks.context import CheckContext, present
+from reconcile.regions import known_names
 from reconcile.result import Finding
 from reconcile.schema import GONE_STATUSES, STATUS_LABELS
 
 CODE = "registry_mismatch"
-OWNER_SAME = 85.0  # rapidfuzz ratio of region-stripped owners at or above which they are one unit
+
+
+_LEVEL_CHARS = str.maketrans("", "", "省市州县区盟旗")
+UNIT_SAME = 60.0  # rapidfuzz ratio of unit cores at or above which two owners are one unit
+
+
+@lru_cache(maxsize=1)
+def _division_names() -> tuple[str, ...]:
+    return tuple(sorted((n for n in known_names() if len(n) >= 3), key=len, reverse=True))
+
+
+@lru_cache(maxsize=200_000)
+def unit_core(owner: str) -> str:
+    """What names the kind of unit: the owner with every division name removed wherever it
+    stands and the level characters dropped ("共青团随州市委员会" and "共青团市委员会" ->
+    "共青团委员会"). Used only to compare two owners, both treated alike."""
+    text = owner
+    for name in _division_names():
+        if name in text:
+            text = text.replace(name, "")
+    return text.translate(_LEVEL_CHARS) or owner
+
+
+@lru_cache(maxsize=1)
+def known_units() -> frozenset[str]:
+    """Unit names spelled right (reconcile/data/units.txt), as unit cores."""
+    text = resources.files("reconcile").joinpath("data/units.txt").read_text(encoding="utf-8")
+    return frozenset(unit_core(line.strip()) for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
 
 
 def same_unit(a: str, b: str, freq: Counter) -> bool:
-    """Whether two region-stripped owner names name one unit despite cosmetic differences.
+    """Whether two owner names name one unit despite cosmetic differences (a region prefix,
+    typos, spaces).
 
-    Long names with a typo stay similar ("城市管里执法委员会"); short ones need the data: a
-    one-character difference is a typo when one spelling is rare and the other common
-    ("搏物馆" once, "博物馆" in many units), and two units when both are common ("财政局",
-    "民政局").
+    Short unit names need knowledge: a one-character difference between two 3–4 character
+    names is a typo when one spelling is a known unit name (reconcile/data/units.txt) or
+    common in the data and the other is not ("挡案馆" vs "档案馆"), and two units when both
+    are known or common ("财政局", "民政局").
     """
-    if a == b or fuzz.ratio(a, b) >= OWNER_SAME:
+    ua, ub = unit_core(a), unit_core(b)
+    if ua == ub:
         return True
-    if Levenshtein.distance(a, b) == 1:
-        fa, fb = freq.get(a, 0), freq.get(b, 0)
-        return min(fa, fb) * 5 <= max(fa, fb)
-    return False
+    if min(len(ua), len(ub)) <= 4 and Levenshtein.distance(ua, ub) == 1:
+        units = known_units()
+        ka, kb = ua in units or freq.get(ua, 0) >= 5, ub in units or freq.get(ub, 0) >= 5
+        if ka != kb:
+            return True
+        fa, fb = freq.get(ua, 0), freq.get(ub, 0)
+        return not (ka and kb) and min(fa, fb) * 5 <= max(fa, fb)
+    return fuzz.ratio(ua, ub) >= UNIT_SAME
 
 
 def _text(v: object) -> str | None:
@@ -55,7 +92,7 @@ def check(ctx: CheckContext) -> list[Finding]:
                   else "仅在省级政务新媒体管理平台备案，全国系统未备案")
         out.append(ctx.finding(CODE, row, detail, ctx.refs(row, (src,)), field="filed"))
 
-    freq = Counter(v["n_owner_core"].dropna().tolist() + v["p_owner_core"].dropna().tolist())
+    freq = Counter(unit_core(o) for col in ("n_owner_core", "p_owner_core") for o in v[col].dropna().tolist())
     both = v[has_n & has_p & (v["np_link"] == "match")]
     for _, row in both.iterrows():
         refs = ctx.refs(row, ("national", "provincial"))
