@@ -5,7 +5,7 @@ banned or gone while a registry still lists it as operating ("账号已注销，
 No crawler gives a clean "deleted" flag, so two kinds of evidence count:
 - the crawled record says 已注销 / 不存在 / 封禁;
 - the account is registered as operating on a platform the crawl covered, and the crawl did
-  not find it at all (confidence 0.8: a clerk should glance at it).
+  not find it (no accepted link; confidence 0.8: a clerk should glance at it).
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ def check(ctx: CheckContext) -> list[Finding]:
         if not active:
             continue
         regs = "、".join(SOURCE_LABELS[s] for s in active)
-        if not pd.isna(row.get("c_row")):
+        if not pd.isna(row.get("c_row")) and row.get("c_link") == "match":
             c_status = row.get("c_status")
-            if row.get("c_link") == "match" and isinstance(c_status, str) and c_status in GONE_STATUSES:
+            if isinstance(c_status, str) and c_status in GONE_STATUSES:
                 detail = f"平台显示{STATUS_LABELS[c_status]}，{regs}仍为正常运营，未在系统中注销"
                 out.append(ctx.finding(CODE, row, detail, ctx.refs(row, (*active, "crawled"))))
             continue

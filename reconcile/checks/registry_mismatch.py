@@ -60,20 +60,20 @@ def same_unit(a: str, b: str, freq: Counter) -> bool:
     typos, spaces).
 
     Short unit names need knowledge: a one-character difference between two 3–4 character
-    names is a typo when one spelling is a known unit name (reconcile/data/units.txt) or
-    common in the data and the other is not ("挡案馆" vs "档案馆"), and two units when both
-    are known or common ("财政局", "民政局").
+    names is a typo when one spelling is a known unit name (reconcile/data/units.txt) and the
+    other is not ("挡案馆" vs "档案馆"), two units when both are known ("财政局", "民政局");
+    between unknown names, a typo when one spelling is rare and the other common in the data.
     """
     ua, ub = unit_core(a), unit_core(b)
     if ua == ub:
         return True
     if min(len(ua), len(ub)) <= 4 and Levenshtein.distance(ua, ub) == 1:
         units = known_units()
-        ka, kb = ua in units or freq.get(ua, 0) >= 5, ub in units or freq.get(ub, 0) >= 5
-        if ka != kb:
-            return True
+        ka, kb = ua in units, ub in units
+        if ka or kb:
+            return ka != kb   # one spelling known, the other not: a typo; both known: two units
         fa, fb = freq.get(ua, 0), freq.get(ub, 0)
-        return not (ka and kb) and min(fa, fb) * 5 <= max(fa, fb)
+        return min(fa, fb) * 5 <= max(fa, fb)
     return fuzz.ratio(ua, ub) >= UNIT_SAME
 
 

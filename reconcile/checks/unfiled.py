@@ -2,8 +2,8 @@
 filed in neither registry ("未进行填报登记"; "应统尽统、应报尽报").
 
 Not reported: enterprises and persons (even with government-sounding names), units outside
-the scope, accounts the platform shows as closed, and crawled records held in a doubtful
-(review) link.
+the scope, accounts the platform shows as closed. A crawled record held only by a doubtful
+(review) link is not linked: it is reported, and the review sheet shows the candidate.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def is_government(verified_kind: object, owner: object) -> bool:
 
 def check(ctx: CheckContext) -> list[Finding]:
     v = ctx.view
-    only_crawled = present(v, "c_row") & ~present(v, "n_row") & ~present(v, "p_row")
+    filed = present(v, "n_row") | present(v, "p_row")
+    only_crawled = present(v, "c_row") & (~filed | (v["c_link"] == "review"))
     alive = ~v["c_status"].isin(list(GONE_STATUSES))
     cand = v[only_crawled & alive & v["in_scope"].astype(bool)]
     out: list[Finding] = []

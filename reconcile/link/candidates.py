@@ -7,7 +7,9 @@ from exact keys plus a character-bigram similarity index within each platform:
 - ``AccountIdIndex``: same account id on any platform (catches a registry that filed the
   account under the wrong platform);
 - ``BigramIndex``: within a platform, names that share rare character bigrams, keeping each
-  left record's best few right records.
+  left record's best few right records;
+- ``SortedNeighbourIndex``: within a platform, names that sort next to each other, forwards
+  and backwards.
 
 Each is a recordlinkage ``BaseIndexAlgorithm``; ``candidate_pairs`` unions them.
 """
@@ -103,14 +105,59 @@ class BigramIndex(BaseIndexAlgorithm):
         return _pairs(shared["_idx_a"].to_numpy(), shared["_idx_b"].to_numpy())
 
 
+class SortedNeighbourIndex(BaseIndexAlgorithm):
+    """Within a platform, records whose keys sort next to each other (``window`` on each side).
+
+    Sorting the normalised names puts "郧西第5中学" beside "郧西第5中雪" even where their
+    bigrams are too common to index; sorting the reversed names does the same for names that
+    differ at the start ("咸宁市民政局" / "市民政局"). Pairs grow linearly: at most
+    2 × ``window`` per record.
+    """
+
+    def __init__(self, on: str = "name_key", block: str = "platform", window: int = 3,
+                 reverse: bool = False) -> None:
+        super().__init__(verify_integrity=False)
+        self.on = on
+        self.block = block
+        self.window = window
+        self.reverse = reverse
+
+    def _link_index(self, df_a: pd.DataFrame, df_b: pd.DataFrame) -> pd.MultiIndex:
+        a = _key_frame(df_a, [self.block, self.on]).assign(_side=0)
+        b = _key_frame(df_b, [self.block, self.on]).assign(_side=1)
+        both = pd.concat([a, b], ignore_index=True)
+        if self.reverse:
+            both[self.on] = both[self.on].map(lambda t: t[::-1])
+        both = both.sort_values([self.block, self.on, "_side"], kind="stable")
+        block = both[self.block].to_numpy()
+        side = both["_side"].to_numpy()
+        idx = both["_idx"].to_numpy()
+        lefts, rights = [], []
+        for off in range(1, self.window + 1):
+            i = np.arange(len(both) - off)
+            j = i + off
+            ok = (block[i] == block[j]) & (side[i] != side[j])
+            i, j = i[ok], j[ok]
+            li = np.where(side[i] == 0, idx[i], idx[j])
+            ri = np.where(side[i] == 0, idx[j], idx[i])
+            lefts.append(li)
+            rights.append(ri)
+        if not lefts:
+            return _pairs(np.array([], dtype=np.int64), np.array([], dtype=np.int64))
+        return _pairs(np.concatenate(lefts).astype(np.int64), np.concatenate(rights).astype(np.int64))
+
+
 def candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.MultiIndex:
     """Union of every index's pairs, each pair once, as (left index, right index)."""
     indexers: list[BaseIndexAlgorithm] = [
         ExactKeyIndex(["platform", "account_id"], max_block=20),
         ExactKeyIndex(["account_id"], max_block=5),
         ExactKeyIndex(["platform", "name_key"], max_block=50),
-        ExactKeyIndex(["platform", "owner_core"], max_block=8),
+        ExactKeyIndex(["platform", "owner_norm"], max_block=20),
+        ExactKeyIndex(["platform", "county", "owner_core"], max_block=20),
         BigramIndex(),
+        SortedNeighbourIndex(window=3),
+        SortedNeighbourIndex(window=2, reverse=True),
     ]
     parts = [ix.index(left, right) for ix in indexers]
     arrays = [np.concatenate([p.get_level_values(i).to_numpy(dtype=np.int64) for p in parts]) for i in (0, 1)]

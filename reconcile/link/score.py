@@ -8,7 +8,8 @@ these?":
   the whole name and the name with place names removed;
 - the same account id on the same platform is strong evidence: ≥ 0.90 whatever the names
   (renamed accounts keep their id);
-- two different ids of the same kind cap the score at 0.70 (a review at most);
+- two different ids of the same kind halve the score: an account keeps its id for life, so
+  two ids are two accounts unless everything else agrees (then it is still only a review);
 - numbers that differ ("一大队"/"二大队"), place names that differ ("平安通山"/"平安崇阳") or
   derived regions that differ (通山县 vs 崇阳县) multiply the score by 0.4.
 """
@@ -65,7 +66,7 @@ def score(features: pd.DataFrame) -> np.ndarray:
     s = np.where(strong, 0.90 + 0.10 * base, s)
     cross = id_eq & ~same_platform
     s = np.where(cross, np.where(name >= 0.8, 0.85 + 0.1 * name, 0.3 * base), s)
-    s = np.where(id_ne, np.minimum(s, 0.70), s)
+    s = np.where(id_ne, s * 0.5, s)
 
     region_conflict = (f["same_city"].to_numpy() == 0.0) | (f["same_county"].to_numpy() == 0.0)
     conflict = (f["numeral_conflict"].to_numpy() == 1.0) | (f["place_conflict"].to_numpy() == 1.0) | region_conflict
