@@ -121,6 +121,24 @@ class RunInfo:
         }
 
 
+@dataclass(frozen=True)
+class RecheckItem:
+    """复查: one failing finding of the previous quarter and what became of it, or a new one."""
+
+    status: str            # 已整改 | 仍未整改 | 已注销(需系统关停) | 新发现
+    kind: str
+    platform: str | None
+    name: str | None
+    region: str | None
+    previous_quarter: str | None
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "kind": self.kind, "label": FINDING_KINDS.get(self.kind, self.kind),
+                "platform": self.platform, "name": self.name, "region": self.region,
+                "previous_quarter": self.previous_quarter, "detail": self.detail}
+
+
 # Columns of Result.links (one row per linked account; rows are Int64, NA where absent).
 LINK_COLUMNS = (
     "key",  # stable identity of the linked account/pair (platform + id, else normalised name + owner)
@@ -138,6 +156,8 @@ class Result:
     links: pd.DataFrame = field(repr=False)   # LINK_COLUMNS
     warnings: tuple[str, ...] = ()            # 数据问题: data problems counted and listed
     totals: RegionSummary | None = None       # the 总计 row
+    notes: tuple[str, ...] = ()               # what a check could not judge (e.g. no last-post time), said once
+    recheck: tuple[RecheckItem, ...] = ()     # 复查 against the previous quarter in the history
 
     @property
     def review_links(self) -> pd.DataFrame:

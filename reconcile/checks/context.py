@@ -83,4 +83,4 @@ def build_view(accounts: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.Da
 
 def present(view: pd.DataFrame, col: str) -> pd.Series:
     s = view[col]
-    return s.notna() & (s.astype(str) != "")
+    return s.notna() & (s != "")

@@ -26,8 +26,14 @@ def _still_active(status: object) -> bool:
 def check(ctx: CheckContext) -> list[Finding]:
     v = ctx.view
     out: list[Finding] = []
-    filed = present(v, "n_row") | present(v, "p_row")
-    for _, row in v[filed].iterrows():
+    active = pd.Series(False, index=v.index)
+    for p in ("n", "p"):
+        active |= present(v, f"{p}_row") & v[f"{p}_status"].map(_still_active).astype(bool)
+    matched = present(v, "c_row") & (v["c_link"] == "match")
+    gone = matched & v["c_status"].isin(list(GONE_STATUSES))
+    platform = v["n_platform"].where(present(v, "n_platform"), v["p_platform"])
+    missing = ~matched & platform.isin(list(ctx.crawled_platforms))
+    for _, row in v[active & (gone | missing)].iterrows():
         active = [s for s, p in (("national", "n"), ("provincial", "p"))
                   if not pd.isna(row.get(f"{p}_row")) and _still_active(row.get(f"{p}_status"))]
         if not active:

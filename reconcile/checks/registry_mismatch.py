@@ -93,8 +93,11 @@ def check(ctx: CheckContext) -> list[Finding]:
         out.append(ctx.finding(CODE, row, detail, ctx.refs(row, (src,)), field="filed"))
 
     freq = Counter(unit_core(o) for col in ("n_owner_core", "p_owner_core") for o in v[col].dropna().tolist())
-    both = v[has_n & has_p & (v["np_link"] == "match")]
-    for _, row in both.iterrows():
+    both = has_n & has_p & (v["np_link"] == "match")
+    differs = pd.Series(False, index=v.index)
+    for col in ("platform", "account_type", "status", "owner_core"):
+        differs |= present(v, f"n_{col}") & present(v, f"p_{col}") & (v[f"n_{col}"] != v[f"p_{col}"])
+    for _, row in v[both & differs].iterrows():
         refs = ctx.refs(row, ("national", "provincial"))
         np_, pp = _text(row.get("n_platform")), _text(row.get("p_platform"))
         if np_ and pp and np_ != pp:

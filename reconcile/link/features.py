@@ -20,7 +20,7 @@ _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"
 
 
 def _present(s: pd.Series) -> np.ndarray:
-    return (s.notna() & (s.astype(str).str.len() > 0)).to_numpy()
+    return (s.notna() & (s != "")).to_numpy(dtype=bool)
 
 
 def string_similarity(a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -41,8 +41,7 @@ class ExactAgree(BaseCompareFeature):
 
     def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
         ok = _present(s_left) & _present(s_right)
-        eq = s_left.astype(object).fillna("").astype(str).to_numpy() == \
-            s_right.astype(object).fillna("").astype(str).to_numpy()
+        eq = s_left.astype(object).fillna("").to_numpy() == s_right.astype(object).fillna("").to_numpy()
         return pd.Series(np.where(ok, eq.astype(float), np.nan), index=s_left.index)
 
 
