@@ -569,15 +569,6 @@ def _regions(region: np.ndarray, owner: np.ndarray, name: np.ndarray,
     return out
 
 
-def resolve_places(frame: pd.DataFrame, resolver: RegionResolver) -> pd.DataFrame:
-    """A copy of a normalised frame with province/city/county resolved again by ``resolver``
-    (e.g. once the scope is known); nothing else is recomputed."""
-    out = frame.copy()
-    region, owner, name = (frame[c].to_numpy(dtype=object) for c in ("region", "owner", "name"))
-    out["province"], out["city"], out["county"] = _regions(region, owner, name, resolver)
-    return out
-
-
 _DEFAULT_RESOLVER: RegionResolver | None = None
 _NO_PLACE = (None, None, None)
 

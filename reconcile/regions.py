@@ -195,7 +195,7 @@ class RegionResolver:
         self._mention_cache.clear()  # mentions found while reading the scope were scope-less
         self._text_cache.clear()
         self._resolve_cached = lru_cache(maxsize=1 << 18)(self._resolve)
-        self._strip_cached = lru_cache(maxsize=1 << 16)(self._strip_region)
+        self._strip_cached = lru_cache(maxsize=1 << 18)(self._strip_region)
 
     # -- scope ---------------------------------------------------------------------------
 

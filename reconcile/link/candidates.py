@@ -31,7 +31,7 @@ def _key_frame(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     sub = df[cols].copy()
     mask = sub.notna().all(axis=1)
     for c in cols:
-        mask &= sub[c].astype(str).str.len() > 0
+        mask &= sub[c] != ""
     sub = sub[mask]
     sub["_idx"] = sub.index.to_numpy()
     return sub
