@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile.link._rl import BaseIndexAlgorithm
+from reconcile.normalize import NOT_OFFICIAL
 
 
 def _pairs(left: np.ndarray, right: np.ndarray) -> pd.MultiIndex:
@@ -159,13 +160,20 @@ def _mutual_unique(pairs: pd.MultiIndex) -> tuple[np.ndarray, np.ndarray]:
     return left[ok], right[ok]
 
 
+def _official(df: pd.DataFrame) -> pd.DataFrame:
+    if "verified_kind" not in df:
+        return df
+    return df[~df["verified_kind"].isin(list(NOT_OFFICIAL))]
+
+
 def candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.MultiIndex:
     """Union of every index's pairs, each pair once, as (left index, right index).
 
     Records whose account id or normalised name agrees with exactly one record on the other
     side, and that record's with theirs, are settled by those keys; the fuzzy indexes (owner,
-    bigrams, sorted neighbourhood) look only at the rest. At national scale most records are
-    settled, so the fuzzy work shrinks about tenfold without losing the hard cases.
+    bigrams, sorted neighbourhood) look only at the rest, and only at records not verified as
+    an enterprise, a person or not at all (a crawl sweep is mostly such accounts; they still
+    link by id or exact name). At national scale the fuzzy work shrinks about tenfold.
     """
     exact: list[BaseIndexAlgorithm] = [
         ExactKeyIndex(["platform", "account_id"], max_block=20),
@@ -178,8 +186,8 @@ def candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.MultiIndex:
         sl, sr = _mutual_unique(p)
         settled_l.append(sl)
         settled_r.append(sr)
-    rest_left = left.drop(index=np.unique(np.concatenate(settled_l)) if settled_l else [])
-    rest_right = right.drop(index=np.unique(np.concatenate(settled_r)) if settled_r else [])
+    rest_left = _official(left.drop(index=np.unique(np.concatenate(settled_l)) if settled_l else []))
+    rest_right = _official(right.drop(index=np.unique(np.concatenate(settled_r)) if settled_r else []))
     fuzzy: list[BaseIndexAlgorithm] = [
         ExactKeyIndex(["platform", "owner_norm"], max_block=20),
         ExactKeyIndex(["platform", "county", "owner_core"], max_block=20),
