@@ -100,13 +100,31 @@ def normalize_header(text: object) -> str:
     """
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text))
+    s = str(text)
+    for _ in range(4):  # removing a character can let NFKC compose its neighbours: until stable
+        key = _header_key(s)
+        if key == s:
+            break
+        s = key
+    return s
+
+
+def _header_key(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
     s = _SPACE_RE.sub("", s)
+    if not s.isascii():
+        s = _simplified(s)  # Big5 exports from Taiwan/HK tools: "政務新媒體名稱"
     s = s.replace("*", "").strip(":")
     stripped = _NOTE_RE.sub("", s)
     if stripped:
         s = stripped.strip(":")
     return s.translate(_ASCII_UPPER)
+
+
+def _simplified(text: str) -> str:
+    from reconcile.normalize import simplified
+
+    return "".join(simplified(ch) for ch in text)
 
 
 class AliasHit(NamedTuple):

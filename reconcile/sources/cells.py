@@ -6,6 +6,8 @@ import datetime as dt
 import math
 from decimal import Decimal
 
+import numpy as np
+
 # Excel error values: a formula that failed has no value for us.
 EXCEL_ERRORS = frozenset({
     "#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
@@ -52,3 +54,19 @@ def cell_text(value: object) -> CellValue:
         return value.isoformat()
     text = str(value).strip()
     return text or None
+
+
+MAX_CELL_CHARS = 32767  # Excel's own limit for one cell; no name, owner or date is longer
+
+
+def cap_long_cells(values: np.ndarray) -> int:
+    """Cut text cells longer than MAX_CELL_CHARS to that length, in place; the number cut.
+
+    Such a cell cannot come from Excel; from a CSV it is garbage (a crawler's page dump, a
+    missing quote), and a multi-megabyte "name" would make every comparison crawl."""
+    cut = 0
+    for i, v in enumerate(values):
+        if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+            values[i] = v[:MAX_CELL_CHARS]
+            cut += 1
+    return cut

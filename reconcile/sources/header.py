@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,9 +39,15 @@ def header_text(cell: object) -> str:
     return str(value)
 
 
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_MAX_DISPLAY = 60
+
+
 def display(text: str) -> str:
-    """Header text for messages: inner whitespace (line breaks) collapsed."""
-    return " ".join(text.split())
+    """Header text for messages: control characters dropped, inner whitespace (line breaks)
+    collapsed, long texts cut (a message stays one readable line)."""
+    text = " ".join(_CONTROL_RE.sub(" ", text).split())
+    return text if len(text) <= _MAX_DISPLAY else text[:_MAX_DISPLAY] + "…"
 
 
 def columns_of(cells: Sequence[object], lookup: Lookup) -> frozenset[str]:
@@ -102,3 +109,31 @@ def map_header(cells: Sequence[object], lookup: Lookup) -> HeaderMap:
     ignored = tuple(texts[i] for i in sorted(unmatched | losers))
     return HeaderMap(columns=dict(by_index), mapping=mapping, ignored=ignored,
                      warnings=tuple(warnings), texts=texts)
+
+
+def two_row_header(top: Sequence[object], sub: Sequence[object], lookup: Lookup) -> list[str] | None:
+    """A header written over two rows ("单位信息" merged over "主办单位 | 所属地区" below it):
+    the combined header when every filled cell of ``sub`` is a header we know and at least one
+    names a column ``top`` lacks; else None (``sub`` is data)."""
+    top_texts = [header_text(c) for c in top]
+    sub_texts = [header_text(c) for c in sub]
+    if not any(sub_texts):
+        return None
+    top_columns = {hit.column for t in top_texts if (hit := match_header(t, lookup)) is not None}
+    new_column = False
+    for text in sub_texts:
+        if not text:
+            continue
+        hit = match_header(text, lookup)
+        if hit is None:
+            return None
+        new_column |= hit.column not in top_columns
+    if not new_column:
+        return None
+    width = max(len(top_texts), len(sub_texts))
+    out = []
+    for j in range(width):
+        s = sub_texts[j] if j < len(sub_texts) else ""
+        t = top_texts[j] if j < len(top_texts) else ""
+        out.append(s or t)
+    return out

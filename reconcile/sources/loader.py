@@ -15,12 +15,32 @@ from reconcile.errors import InputError
 from reconcile.result import InputInfo
 from reconcile.schema import CANONICAL_COLUMNS, REQUIRED_COLUMNS, SOURCE_LABELS, SOURCES
 from reconcile.sources.aliases import COLUMN_LABELS, Lookup, aliases_for, build_lookup
+from reconcile.sources.cells import MAX_CELL_CHARS, cap_long_cells
 from reconcile.sources.crawlers import infer_platform
-from reconcile.sources.header import HEAD_ROWS, HeaderScan, display, find_header, header_text, map_header
-from reconcile.sources.readers import Body, SheetGrid, Workbook, excel_body, nonblank_rows, sniff_format
+from reconcile.sources.header import (
+    HEAD_ROWS,
+    HeaderScan,
+    display,
+    find_header,
+    header_text,
+    map_header,
+    two_row_header,
+)
+from reconcile.sources.readers import (
+    Body,
+    SheetGrid,
+    Workbook,
+    check_size,
+    excel_body,
+    nonblank_rows,
+    sniff_format,
+)
 from reconcile.sources.text import (
     DELIMITERS,
+    LOSSY_UTF8,
     Record,
+    alternate_decodings,
+    binary_share,
     csv_body,
     decode,
     head_records,
@@ -30,6 +50,7 @@ from reconcile.sources.text import (
 
 _MAX_LISTED = 5     # row numbers quoted in a warning
 _MAX_HEADERS = 25   # header cells quoted in an error
+BINARY_SHARE = 0.05  # more control characters than this: not a text table
 
 
 @dataclass(frozen=True)
@@ -50,6 +71,8 @@ class _Located:
     body: Callable[[Iterable[int]], Body]
     encoding: str | None = None
     sheet: str | None = None
+    warnings: tuple[str, ...] = ()
+    long_cells: bool = True        # False when no cell can exceed MAX_CELL_CHARS (skip the scan)
 
 
 def file_sha256(path: Path) -> str:
@@ -87,6 +110,7 @@ def load_source(path: Path, source: str, config: Config | None = None, sheet: st
     else:
         located = _locate_json(data, path, fmt, lookup, required)
 
+    warnings.extend(located.warnings)
     hmap = map_header(located.cells, lookup)
     warnings.extend(hmap.warnings)
     missing = [c for c in required if c not in hmap.columns]
@@ -101,6 +125,8 @@ def load_source(path: Path, source: str, config: Config | None = None, sheet: st
         raise _missing_error(path, source, config, missing, hmap.texts, located)
 
     body = located.body(hmap.columns.values())
+    if located.long_cells:
+        warnings.extend(_cap_long_cells(body, hmap.columns))
     frame = _assemble(source, body, hmap.columns, constant)
     warnings.extend(_data_warnings(frame, required))
 
@@ -162,7 +188,7 @@ def _locate_excel(data: bytes, path: Path, lookup: Lookup, required: Sequence[st
         scan = find_header([r for _, r in rows], lookup, required)
         if scan.index is not None:
             if set(required) <= scan.best_columns:
-                return _excel_located(book, name, lookup, required)
+                return _excel_located(book, name, lookup, required, sheet is None)
             partial = partial or name
             continue
         if scan.best_index is not None:
@@ -173,7 +199,7 @@ def _locate_excel(data: bytes, path: Path, lookup: Lookup, required: Sequence[st
                 where = f"工作表“{name}”" if len(book.sheet_names) > 1 or sheet else ""
                 best_text = f"{where}第 {head.first_row + i} 行：{_quote_cells(cells)}"
     if partial is not None:
-        return _excel_located(book, partial, lookup, required)
+        return _excel_located(book, partial, lookup, required, sheet is None)
     if not any(nonblank_rows(book.grid(n, head_only=True)) for n in candidates):
         raise InputError("表格中没有任何数据" + (f"（工作表“{sheet}”）" if sheet else ""),
                          detail="no data in workbook", path=path)
@@ -181,25 +207,53 @@ def _locate_excel(data: bytes, path: Path, lookup: Lookup, required: Sequence[st
     raise _no_header_error(path, required, best_text, f"no header row found in sheets: {sheets}")
 
 
-def _excel_located(book: Workbook, name: str, lookup: Lookup, required: Sequence[str]) -> _Located:
+def _excel_located(book: Workbook, name: str, lookup: Lookup, required: Sequence[str],
+                   chosen: bool = False) -> _Located:
     grid: SheetGrid = book.grid(name)
     rows = nonblank_rows(grid)
     scan: HeaderScan = find_header([r for _, r in rows], lookup, required)
     if scan.index is None:  # cannot happen: the head of this sheet had one
         raise InputError("读取工作表时表头位置发生变化", detail="header lost between scans", path=book.path)
     index, cells = rows[scan.index]
-    return _Located(cells=cells, header_row=grid.first_row + index,
-                    body=lambda wanted: excel_body(grid, index, wanted), sheet=name)
+    header_row = grid.first_row + index
+    warnings: list[str] = []
+    if scan.index + 1 < len(rows):
+        sub_index, sub = rows[scan.index + 1]
+        combined = two_row_header(cells, sub, lookup)
+        if combined is not None:
+            warnings.append(f"表头占两行（第 {header_row}、{grid.first_row + sub_index} 行，含合并单元格），"
+                            "已合并识别")
+            cells, index = combined, sub_index
+    if chosen and _other_sheets_with_data(book, name):
+        hidden = "（该工作表为隐藏工作表）" if name not in book.visible else ""
+        warnings.append(f"文件有 {len(book.sheet_names)} 个工作表（{'、'.join(book.sheet_names)}），"
+                        f"已使用第一个有可识别表头的工作表“{name}”{hidden}；如需其他工作表请用 --sheet 指定")
+    body_index = index
+    return _Located(cells=cells, header_row=header_row, sheet=name, warnings=tuple(warnings),
+                    body=lambda wanted: excel_body(grid, body_index, wanted))
 
 
-def _locate_csv(data: bytes, path: Path, lookup: Lookup, required: Sequence[str]) -> _Located:
-    text, encoding = decode(data, path)
-    if not text.strip():
-        raise InputError("文件中没有任何数据", detail="blank text file", path=path)
-    raw = data if encoding == "utf-8" else data[3:] if encoding == "utf-8-sig" else None
+def _other_sheets_with_data(book: Workbook, used: str) -> bool:
+    """Whether a worksheet other than ``used`` holds anything (empty Sheet2/Sheet3 do not count)."""
+    for name in book.scan_order:
+        if name == used:
+            continue
+        try:
+            if nonblank_rows(book.grid(name, head_only=True)):
+                return True
+        except InputError:
+            return True   # unreadable or huge: certainly not empty
+    return False
 
-    best: tuple[tuple[int, int], str, list[Record], HeaderScan] | None = None
-    fallback: tuple[float, list[Record], HeaderScan] | None = None
+
+_Scan = tuple[tuple[int, int], str, list[Record], HeaderScan]
+_Fallback = tuple[float, list[Record], HeaderScan]
+
+
+def _scan_csv(text: str, path: Path, lookup: Lookup, required: Sequence[str]) -> tuple[_Scan | None, _Fallback | None]:
+    """(best header found over the delimiters, else the widest header-less parse)."""
+    best: _Scan | None = None
+    fallback: _Fallback | None = None
     for order, delim in enumerate(DELIMITERS):
         records = head_records(text, delim, path=path)
         nonblank = [r for r in records if any(c.strip() for c in r.cells)]
@@ -212,7 +266,29 @@ def _locate_csv(data: bytes, path: Path, lookup: Lookup, required: Sequence[str]
             width = sum(len(r.cells) for r in nonblank) / max(len(nonblank), 1)
             if fallback is None or width > fallback[0]:
                 fallback = (width, nonblank, scan)
+    return best, fallback
+
+
+def _locate_csv(data: bytes, path: Path, lookup: Lookup, required: Sequence[str]) -> _Located:
+    text, encoding = decode(data, path)
+    if not text.strip():
+        raise InputError("文件中没有任何数据", detail="blank text file", path=path)
+    check_size(path, text.count("\n") or text.count("\r"), 0)
+    best, fallback = _scan_csv(text, path, lookup, required)
     if best is None:
+        # a Big5 / BOM-less UTF-16 file can decode "successfully" as something else
+        for alt_text, alt_encoding in alternate_decodings(data, encoding):
+            if binary_share(alt_text) > BINARY_SHARE:
+                continue
+            alt_best, _ = _scan_csv(alt_text, path, lookup, required)
+            if alt_best is not None:
+                text, encoding, best = alt_text, alt_encoding, alt_best
+                break
+    if best is None:
+        if binary_share(text) > BINARY_SHARE:
+            raise InputError("文件不是表格或文本文件（含有大量二进制内容），可能已损坏或扩展名有误；"
+                             "请使用系统导出的 .xlsx/.xls/.csv 文件",
+                             detail=f"binary content (decoded as {encoding})", path=path)
         _, nonblank, scan = fallback if fallback is not None else (0.0, [], HeaderScan(None, None, frozenset()))
         best_text = None
         if scan.best_index is not None:
@@ -220,10 +296,18 @@ def _locate_csv(data: bytes, path: Path, lookup: Lookup, required: Sequence[str]
             best_text = f"第 {rec.line} 行：{_quote_cells(rec.cells)}"
         raise _no_header_error(path, required, best_text, f"no header row found (encoding {encoding})")
 
+    raw = data if encoding == "utf-8" else data[3:] if encoding == "utf-8-sig" else None
+    notes: tuple[str, ...] = ()
+    if encoding == LOSSY_UTF8:
+        bad = text.count("\ufffd")
+        notes = (f"文件中有 {bad} 处字节不是有效的 UTF-8 文字（文件可能被截断或被其他工具改动），已替换为“\ufffd”",)
     _, delim, nonblank, scan = best
     header = nonblank[scan.index or 0]
     width = max(len(r.cells) for r in nonblank)
-    return _Located(cells=header.cells, header_row=header.line, encoding=encoding,
+    check_size(path, 0, width)
+    long_cells = _longest_line_bytes(data) > MAX_CELL_CHARS
+    return _Located(cells=header.cells, header_row=header.line, encoding=encoding, warnings=notes,
+                    long_cells=long_cells,
                     body=lambda wanted: csv_body(text, raw, delim, header, width, wanted, path))
 
 
@@ -256,6 +340,26 @@ def _missing_error(path: Path, source: str, config: Config | None, missing: Sequ
            f"如列名不同，可在 reconcile.toml 的 [columns.{source}] 中指定，例如 {example} = [\"实际列名\"]")
     detail = f"required column(s) {', '.join(missing)} not found; headers seen: {[t for t in texts if t]}"
     return InputError(msg, detail=detail, path=path, row=located.header_row)
+
+
+def _longest_line_bytes(data: bytes) -> int:
+    """Bytes in the longest line (an upper bound on the characters of any cell)."""
+    if len(data) <= MAX_CELL_CHARS:
+        return len(data)
+    return max(map(len, data.split(b"\n")))
+
+
+def _cap_long_cells(body: Body, columns: dict[str, int]) -> list[str]:
+    out = []
+    for column, idx in columns.items():
+        values = body.columns.get(idx)
+        if values is None:
+            continue
+        cut = cap_long_cells(values)
+        if cut:
+            out.append(f"有 {cut} 行“{COLUMN_LABELS[column]}”超过 {MAX_CELL_CHARS} 个字符（Excel 单元格的上限），"
+                       f"已截断为前 {MAX_CELL_CHARS} 个字符")
+    return out
 
 
 def _assemble(source: str, body: Body, columns: dict[str, int], constant: dict[str, str]) -> pd.DataFrame:

@@ -19,6 +19,9 @@ from reconcile.sources.cells import CellValue, cell_text
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted .xlsx is an OLE compound file holding the stream "EncryptedPackage" (MS-OFFCRYPTO);
+# directory entry names are UTF-16LE.
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 EXCEL_EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
 TEXT_EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl"}
@@ -35,6 +38,12 @@ def sniff_format(data: bytes, path: Path) -> tuple[str, str | None]:
     if data.startswith(ZIP_MAGIC):
         fmt = "ods" if ext == ".ods" else "xlsx"
     elif data.startswith(OLE_MAGIC):
+        if ENCRYPTED_STREAM in data:
+            raise InputError(
+                "文件已加密（设有打开密码），无法读取；请在 Excel/WPS 中打开，取消密码（文件→信息→保护工作簿→"
+                "用密码进行加密，清空密码）后另存为 .xlsx 再试",
+                detail="OLE compound file with an EncryptedPackage stream: a password-protected workbook",
+                path=path)
         fmt = "xls"
     else:
         head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -58,10 +67,35 @@ def sniff_format(data: bytes, path: Path) -> tuple[str, str | None]:
     return fmt, warning
 
 
+MAX_ROWS = 5_000_000   # a national crawl sweep is ~1M rows (issue 5); far beyond that is not an account list
+                       # (and would take the linker many minutes): refuse it at once
+MAX_COLUMNS = 16_384   # Excel's limit (XFD)
+
+
+def check_size(path: Path, rows: int, columns: int, sheet: str | None = None) -> None:
+    """Refuse a sheet or text file larger than any registry export could be."""
+    if rows > MAX_ROWS:
+        if sheet is not None:
+            raise InputError(f"工作表“{sheet}”的使用范围达到第 {rows:,} 行，超过上限 {MAX_ROWS:,} 行；如果数据其实不多，"
+                             "可能是表格下方很远处有零散内容，请删除这些行后另存再试",
+                             detail=f"sheet extent {rows} rows > {MAX_ROWS}", path=path)
+        raise InputError(f"文件行数过多（约 {rows:,} 行，上限 {MAX_ROWS:,} 行），不像是政务新媒体名单导出；"
+                         "请检查是否选错了文件，或把名单拆分后再试",
+                         detail=f"{rows} rows > {MAX_ROWS}", path=path)
+    if columns > MAX_COLUMNS:
+        raise InputError(f"文件列数过多（{columns:,} 列，上限 {MAX_COLUMNS:,} 列），请检查文件内容",
+                         detail=f"{columns} columns > {MAX_COLUMNS}", path=path)
+
+
 def _calamine_error(exc: BaseException, path: Path) -> InputError:
     name = type(exc).__name__
+    text = str(exc)
+    if "entity" in text.lower() or "doctype" in text.lower():
+        return InputError("文件中含有不安全或无法识别的 XML 实体声明（可能是恶意构造的文件），已拒绝读取；"
+                          "请使用系统直接导出的文件",
+                          detail=f"{name}: {text[:200]}", path=path)
     if name == "PasswordError":
-        return InputError("文件设有打开密码，无法读取；请在 Excel/WPS 中取消密码后另存再试",
+        return InputError("文件已加密（设有打开密码），无法读取；请在 Excel/WPS 中取消密码后另存再试",
                           detail=f"{name}: {exc}", path=path)
     return InputError("文件已损坏或不是受支持的表格格式（支持 .xlsx/.xlsm/.xls/.csv）",
                       detail=f"{name}: {exc}", path=path)
@@ -71,6 +105,14 @@ def _guard(exc: BaseException) -> None:
     """Re-raise what must never be swallowed; calamine panics are BaseException (pyo3)."""
     if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
         raise exc
+
+
+def _enum_name(value: object, default: str) -> str:
+    """"Hidden" from calamine's SheetVisibleEnum.Hidden (its enums have no ``.name``)."""
+    if value is None:
+        return default
+    name = getattr(value, "name", None)
+    return str(name) if name else str(value).rsplit(".", 1)[-1]
 
 
 @dataclass
@@ -95,10 +137,11 @@ class Workbook:
             _guard(exc)
             raise _calamine_error(exc, path) from exc
         self.sheet_names: list[str] = [m.name for m in meta]
-        worksheets = [m for m in meta if getattr(m.typ, "name", "WorkSheet") == "WorkSheet"]
-        visible = [m.name for m in worksheets if getattr(m.visible, "name", "Visible") == "Visible"]
+        worksheets = [m for m in meta if _enum_name(m.typ, "WorkSheet") == "WorkSheet"]
+        visible = [m.name for m in worksheets if _enum_name(m.visible, "Visible") == "Visible"]
         hidden = [m.name for m in worksheets if m.name not in visible]
         self.scan_order: list[str] = visible + hidden
+        self.visible: frozenset[str] = frozenset(visible)
 
     def grid(self, name: str, head_only: bool = False) -> SheetGrid:
         try:
@@ -107,9 +150,12 @@ class Workbook:
             end = sheet.end
             if start is None or end is None:
                 return SheetGrid(name, [], 1, [])
+            check_size(self.path, end[0] + 1, end[1] + 1, name)
             nrows = start[0] + SCAN_EXTRA_ROWS if head_only else None
             rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
             merged = list(sheet.merged_cell_ranges or []) if not head_only else []
+        except InputError:
+            raise
         except BaseException as exc:  # see above
             _guard(exc)
             raise _calamine_error(exc, self.path) from exc

@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,13 @@ HEAD_RECORDS = 300  # records parsed per delimiter while looking for the header
 HEAD_CHARS = 1 << 20  # ... from at most this much text
 
 
+LOSSY_UTF8 = "utf-8 (有无效字节)"
+
+
 def decode(data: bytes, path: Path) -> tuple[str, str]:
-    """(text, encoding): BOM first (UTF-8, UTF-16/32 LE/BE), then strict UTF-8, then GB18030
-    (a superset of GBK/GB2312), then charset_normalizer's best guess."""
+    """(text, encoding): BOM first (UTF-8, UTF-16/32 LE/BE), then strict UTF-8, then UTF-8 with a
+    few invalid bytes replaced by U+FFFD (``LOSSY_UTF8``), then GB18030 (a superset of
+    GBK/GB2312), then charset_normalizer's best guess."""
     boms = (
         (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"),
@@ -37,11 +42,19 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise InputError(f"文件以 {enc.upper()} 标记开头，但内容无法按该编码读取，文件可能已损坏",
                                  detail=str(exc), path=path) from exc
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    lossy = data.decode("utf-8", errors="replace")
+    if lossy.count("\ufffd") <= max(3, len(data) // 20000):
+        # UTF-8 but for a few broken bytes (a file cut or edited by a tool): keep every good
+        # character instead of misreading the whole file as GB18030
+        return lossy, LOSSY_UTF8
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -49,6 +62,35 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         raise InputError("无法识别文件的文字编码（已尝试 UTF-8、GB18030 等），请用 Excel/WPS 另存为 UTF-8 CSV 或 .xlsx",
                          detail="unknown text encoding", path=path)
     return str(best), best.encoding
+
+
+# Tried, in order, when the first decoding yields no recognisable header: a Big5 file often
+# decodes as valid (but meaningless) GB18030, and UTF-16 without a BOM as valid UTF-8 or GB18030.
+ALTERNATE_ENCODINGS = ("big5", "utf-16-le", "utf-16-be", "gb18030")
+
+
+def alternate_decodings(data: bytes, first: str) -> list[tuple[str, str]]:
+    """Other strict decodings of ``data`` (never the one already tried), for the header scan."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return []
+    out: list[tuple[str, str]] = []
+    for enc in ALTERNATE_ENCODINGS:
+        if enc == first or (enc.startswith("utf-16") and len(data) % 2):
+            continue
+        try:
+            out.append((data.decode(enc), enc))
+        except UnicodeDecodeError:
+            continue
+    return out
+
+
+def binary_share(text: str) -> float:
+    """Share of NUL and other C0 control characters (not tab/CR/LF) in the first 64k chars."""
+    head = text[:65536]
+    if not head:
+        return 0.0
+    bad = sum(1 for ch in head if ch < " " and ch not in "\t\r\n")
+    return bad / len(head)
 
 
 @dataclass(frozen=True)
@@ -102,7 +144,9 @@ def csv_body(text: str, data: bytes | None, delimiter: str, header: Record, widt
     """Records after ``header``. ``data`` is the file's bytes when they are plain UTF-8 (saves a
     re-encode). Fast path: pandas' C parser; any irregularity -> the stdlib csv module."""
     wanted = sorted(set(wanted))
-    payload = data if data is not None else text.encode("utf-8")
+    if "\x00" in text:  # pandas' C parser ends a field at NUL: the rest of the cell would be lost
+        return _csv_body_stdlib(text, delimiter, header, wanted, path)
+    payload = data if data is not None else text.encode("utf-8", "surrogatepass")
     try:
         frame = pd.read_csv(
             io.BytesIO(payload), sep=delimiter, header=None, names=range(width), index_col=False,
@@ -178,9 +222,16 @@ class JsonTable:
     records: list[dict[str, object]]
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def _json_value(value: object) -> CellValue:
+    """A JSON value as a cell. JSON may escape lone surrogates ("\\ud800"), which no file can
+    hold: they become U+FFFD."""
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False) if value else None
+        value = json.dumps(value, ensure_ascii=False) if value else None
+    if isinstance(value, str) and _SURROGATE_RE.search(value):
+        value = _SURROGATE_RE.sub("\ufffd", value)
     return cell_text(value)
 
 
@@ -220,7 +271,9 @@ def read_json(text: str, fmt: str, path: Path) -> JsonTable:
                 records.append(item)
                 rows.append(lineno)
     keys: dict[str, None] = {}
-    for item in records:
+    for j, item in enumerate(records):
+        if any(_SURROGATE_RE.search(k) for k in item):
+            records[j] = item = {_SURROGATE_RE.sub("\ufffd", k): v for k, v in item.items()}
         for k in item:
             keys.setdefault(str(k), None)
     return JsonTable(keys=list(keys), rows=np.asarray(rows, dtype=np.int64), records=records)

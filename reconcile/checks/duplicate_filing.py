@@ -1,0 +1,153 @@
+"""duplicate_filing (重复备案): the same account filed twice in one registry — a data problem
+the registry owner must clean.
+
+The linker is one-to-one, so a second filing would otherwise stay unlinked and show up as
+"filed in one registry only". The pipeline therefore calls :func:`split_duplicates` on each
+registry before linking (only the first filing is linked) and :func:`attach_duplicates` to
+the account view; :func:`check` reports one finding per group of filings.
+
+Two filings are the same account when they are on the same platform and have the same
+account id, or the same name (``name_key``) and the same owner — unless both carry account
+ids and the ids differ (two accounts that happen to share a name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from reconcile.checks.context import PREFIX, CheckContext
+from reconcile.result import Finding, RecordRef
+from reconcile.schema import SOURCE_LABELS
+
+CODE = "duplicate_filing"
+REGISTRIES = ("national", "provincial")
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    source: str                 # national | provincial
+    rows: tuple[int, ...]       # the filings' row numbers, the kept (first) one first
+    reason: str                 # Chinese: why they are the same account
+    account_id: str | None
+
+
+def _text(value: object) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = str(value)
+    return text or None
+
+
+def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[DuplicateGroup]]:
+    """(mask of rows to keep, duplicate groups) for one normalised registry frame."""
+    n = len(frame)
+    keep = np.ones(n, dtype=bool)
+    if n == 0:
+        return keep, []
+
+    def col(name: str) -> list[str | None]:
+        if name not in frame.columns:
+            return [None] * n
+        return [_text(v) for v in frame[name].tolist()]
+
+    platform, acc_id, key, owner = col("platform"), col("account_id"), col("name_key"), col("owner_norm")
+    rows = frame["row"].tolist()
+    by_id: dict[tuple[str, str], int] = {}
+    by_name: dict[tuple[str, str, str], int] = {}
+    members: dict[int, list[int]] = {}     # first position -> positions of its duplicates
+    reasons: dict[int, str] = {}
+    for i in range(n):
+        p = platform[i] or ""
+        first: int | None = None
+        reason = ""
+        if acc_id[i]:
+            first = by_id.get((p, acc_id[i]))
+            reason = f"账号ID相同（{acc_id[i]}）"
+        if first is None and key[i] and owner[i]:
+            cand = by_name.get((p, key[i], owner[i]))
+            if cand is not None and not (acc_id[i] and acc_id[cand] and acc_id[i] != acc_id[cand]):
+                first, reason = cand, "名称和主办单位相同"
+        if first is not None:
+            keep[i] = False
+            members.setdefault(first, []).append(i)
+            reasons.setdefault(first, reason)
+            continue
+        if acc_id[i]:
+            by_id.setdefault((p, acc_id[i]), i)
+        if key[i] and owner[i]:
+            by_name.setdefault((p, key[i], owner[i]), i)
+    groups = [
+        DuplicateGroup(source=source, rows=tuple(int(rows[j]) for j in (first, *dups)), reason=reasons[first],
+                       account_id=acc_id[first] or next((acc_id[j] for j in dups if acc_id[j]), None))
+        for first, dups in sorted(members.items())
+    ]
+    return keep, groups
+
+
+def split_duplicates(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[DuplicateGroup]]:
+    """The frames with only the first filing of each account in each registry (re-indexed from
+    0; other sources unchanged), and the groups of duplicate filings found."""
+    out = dict(frames)
+    groups: list[DuplicateGroup] = []
+    for source in REGISTRIES:
+        if source not in frames:
+            continue
+        keep, found = find_duplicates(frames[source], source)
+        if found:
+            out[source] = frames[source][keep].reset_index(drop=True)
+            groups.extend(found)
+    return out, groups
+
+
+def attach_duplicates(view: pd.DataFrame, groups: list[DuplicateGroup]) -> pd.DataFrame:
+    """The account view with ``{n|p}_duplicates`` columns: the groups whose kept filing is that
+    account's record in that registry (NA elsewhere). A copy; ``view`` is not modified."""
+    out = view.copy()
+    for source in REGISTRIES:
+        prefix = PREFIX[source]
+        column = pd.Series(pd.NA, index=out.index, dtype=object)
+        by_row = {g.rows[0]: g for g in groups if g.source == source}
+        if by_row:
+            rows = out[f"{prefix}_row"]
+            for idx, r in rows[rows.notna()].items():
+                group = by_row.get(int(r))
+                if group is not None:
+                    column.at[idx] = group
+        out[f"{prefix}_duplicates"] = column
+    return out
+
+
+def duplicate_warning(groups: list[DuplicateGroup], files: dict[str, str]) -> list[str]:
+    """One 数据问题 line per registry: how many filings were set aside before linking."""
+    out = []
+    for source in REGISTRIES:
+        mine = [g for g in groups if g.source == source]
+        if not mine:
+            continue
+        extra = sum(len(g.rows) - 1 for g in mine)
+        shown = "；".join("第 " + "、".join(map(str, g.rows)) + " 行" for g in mine[:5])
+        more = "等" if len(mine) > 5 else ""
+        out.append(f"{files.get(source, SOURCE_LABELS[source])}：{SOURCE_LABELS[source]}中有 {len(mine)} 个账号"
+                   f"重复备案（{shown}{more}），多出的 {extra} 行未参与关联，已列为“重复备案”问题")
+    return out
+
+
+def check(ctx: CheckContext) -> list[Finding]:
+    v = ctx.view
+    out: list[Finding] = []
+    for source in REGISTRIES:
+        column = f"{PREFIX[source]}_duplicates"
+        if column not in v.columns:
+            continue
+        for _, row in v[v[column].notna()].iterrows():
+            group: DuplicateGroup = row[column]
+            rows = "、".join(str(r) for r in group.rows)
+            detail = (f"{SOURCE_LABELS[source]}中同一账号备案了 {len(group.rows)} 次（第 {rows} 行，{group.reason}），"
+                      "请删除重复的备案")
+            records = tuple(RecordRef(source, r, ctx.files.get(source, "")) for r in group.rows)
+            out.append(ctx.finding(CODE, row, detail, records, correction="删除重复备案",
+                                   prefer=(PREFIX[source], "n", "p", "c")))
+    return out

@@ -1,0 +1,124 @@
+"""数据问题: what normalisation could not make sense of, counted per input and column.
+
+Unknown platform / type / status / verification labels become 其他 / unknown / empty, dates
+and counts that cannot be read become empty; each such column gets one warning line naming
+the values and the rows, so a clerk can correct the export. Crawled rows from platforms
+neither registry files anything on are counted too (they may be outside the audit).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from reconcile.normalize import (
+    normalize_account_type,
+    normalize_platform,
+    normalize_status,
+    normalize_text,
+    normalize_verified,
+    parse_count,
+    parse_date,
+)
+from reconcile.schema import SOURCE_LABELS, SOURCES
+from reconcile.sources.aliases import COLUMN_LABELS
+from reconcile.sources.header import display
+
+_MAX_VALUES = 5
+_MAX_ROWS = 5
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_OTHER_WORDS = frozenset({"其他", "其它", "other", "others"})
+_UNKNOWN_WORDS = frozenset({"未知", "unknown", "不详", "不明"})
+
+
+def _blank(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
+
+
+def _bad_rows(raw: pd.Series, is_bad: Callable[[Any], bool]) -> np.ndarray:
+    """Mask of rows whose (non-empty) raw value ``is_bad``, judged once per distinct value."""
+    try:
+        codes, uniques = pd.factorize(raw.astype(object), use_na_sentinel=True)
+    except TypeError:  # unhashable cells
+        verdicts = [not _blank(v) and bool(is_bad(v)) for v in raw.tolist()]
+        return np.asarray(verdicts, dtype=bool).reshape(len(raw))
+    verdict = np.array([not _blank(u) and bool(is_bad(u)) for u in uniques] + [False], dtype=bool)
+    return verdict[codes]
+
+
+def _line(label: str, what: str, effect: str, raw: pd.Series, rows: pd.Series, mask: np.ndarray) -> str:
+    values = list(dict.fromkeys(display(str(v)) for v in raw[mask].tolist()))
+    shown = "、".join(f"“{v}”" for v in values[:_MAX_VALUES]) + ("等" if len(values) > _MAX_VALUES else "")
+    where = rows[mask].tolist()
+    rows_text = "、".join(str(r) for r in where[:_MAX_ROWS])
+    more = "等" if len(where) > _MAX_ROWS else ""
+    return f"有 {int(mask.sum())} 行“{label}”{what}（{shown}，第 {rows_text} 行{more}），{effect}"
+
+
+def column_warnings(raw: pd.DataFrame) -> list[str]:
+    """Warnings for one input's loader frame (raw values), judged by the normalisers."""
+    out: list[str] = []
+    rows = raw["row"]
+
+    def check(column: str, is_bad: Callable[[Any], bool], what: str, effect: str) -> None:
+        if column not in raw.columns:
+            return
+        mask = _bad_rows(raw[column], is_bad)
+        if mask.any():
+            out.append(_line(COLUMN_LABELS[column], what, effect, raw[column], rows, mask))
+
+    check("platform", lambda v: normalize_platform(v)[0] == "其他" and normalize_text(v) not in _OTHER_WORDS,
+          "无法识别", "已按“其他”平台处理")
+    check("account_type", lambda v: normalize_account_type(v) is None and normalize_text(v) not in _UNKNOWN_WORDS,
+          "无法识别", "已视为未填写（应为订阅号或服务号）")
+    check("status", lambda v: normalize_status(v) == "unknown" and normalize_text(v) not in _UNKNOWN_WORDS,
+          "无法识别", "已按“未知”处理")
+    check("verified_kind", lambda v: normalize_verified(v) == "unknown" and normalize_text(v) not in _UNKNOWN_WORDS,
+          "无法识别", "已按“未知”处理")
+    check("last_post_at", lambda v: parse_date(v) is None, "不是可识别的日期",
+          "已视为空（日期不存在，或如 11/12/2022 日月次序有歧义）")
+    check("followers", lambda v: parse_count(v) is None, "不是数字", "已视为空")
+    for column in ("name", "owner"):
+        check(column, lambda v: isinstance(v, str) and bool(_CONTROL_RE.search(v)), "含有控制字符",
+              "已在比对和报告中去除")
+    return out
+
+
+def platform_scope_warning(frames: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Crawled rows on platforms that neither registry files any account on."""
+    crawled = frames.get("crawled")
+    if crawled is None or crawled.empty:
+        return []
+    filed = set()
+    for source in ("national", "provincial"):
+        if source in frames:
+            filed |= set(frames[source]["platform"].dropna().tolist())
+    platform = crawled["platform"].fillna("其他")
+    outside = ~platform.isin(filed - {"其他"})
+    if not outside.any():
+        return []
+    counts = platform[outside].value_counts()
+    parts = "、".join(f"{display(str(p))} {n} 行" for p, n in counts.items())
+    return [f"{SOURCE_LABELS['crawled']}中有 {int(outside.sum())} 行来自两个系统均无备案账号的平台（{parts}），"
+            "可能不在本次核查范围；其中的政府机构账号仍按瞒报漏报核查"]
+
+
+def data_warnings(loaded: Mapping[str, Any], frames: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Every 数据问题 line for the run, each prefixed with the input's file name.
+
+    ``loaded``: source -> LoadedSource (raw frame + info); ``frames``: source -> normalised frame."""
+    out: list[str] = []
+    for source in SOURCES:
+        if source not in loaded:
+            continue
+        name = Path(loaded[source].info.path).name
+        out.extend(f"{name}：{w}" for w in column_warnings(loaded[source].frame))
+    if "crawled" in loaded:
+        name = Path(loaded["crawled"].info.path).name
+        out.extend(f"{name}：{w}" for w in platform_scope_warning(frames))
+    return out
