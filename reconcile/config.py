@@ -38,6 +38,9 @@ class Config:
     zombie_days: int = 90
     decimals: int = 2
     drop_trailing_zeros: bool = False
+    region_level: str = "auto"                   # 附件1 rows: auto | county (县+市直) | city (市+省本级)
+    region_order: tuple[str, ...] = ()           # 附件1 row order; unlisted regions follow by code
+    region_names: dict[str, str] = field(default_factory=dict)  # region text/label -> printed label
     source_path: str | None = None               # the reconcile.toml this came from, if any
 
     @property
@@ -68,6 +71,9 @@ class Config:
             "zombie_days": self.zombie_days,
             "decimals": self.decimals,
             "drop_trailing_zeros": self.drop_trailing_zeros,
+            "region_level": self.region_level,
+            "region_order": list(self.region_order),
+            "region_names": dict(self.region_names),
             "config_file": self.source_path,
         }
 
@@ -195,6 +201,7 @@ def config_from_dict(raw: dict[str, Any], source_path: str | None = None) -> Con
             kwargs["decimals"] = d
     if "drop_trailing_zeros" in report:
         kwargs["drop_trailing_zeros"] = bool(report["drop_trailing_zeros"])
+    problems.extend(_region_settings(report, kwargs))
 
     checks = raw.get("checks") or {}
     for key in ("stale_days", "zombie_days"):
@@ -208,3 +215,30 @@ def config_from_dict(raw: dict[str, Any], source_path: str | None = None) -> Con
     if problems:
         raise ConfigError("配置有误：" + "；".join(problems), path=source_path)
     return Config(**kwargs)
+
+
+REGION_LEVELS = ("auto", "county", "city")
+
+
+def _region_settings(report: dict[str, Any], kwargs: dict[str, Any]) -> list[str]:
+    """[report] region_level / region_order / region_names; returns the problems found."""
+    problems: list[str] = []
+    if "region_level" in report:
+        level = report["region_level"]
+        if level not in REGION_LEVELS:
+            problems.append(f"[report] region_level 应为 {' / '.join(REGION_LEVELS)} 之一")
+        else:
+            kwargs["region_level"] = level
+    if "region_order" in report:
+        order = report["region_order"]
+        if not isinstance(order, list) or not all(isinstance(x, str) for x in order):
+            problems.append("[report] region_order 应为地区名称列表，如 [\"市直\", \"咸安区\"]")
+        else:
+            kwargs["region_order"] = tuple(order)
+    if "region_names" in report:
+        names = report["region_names"]
+        if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
+            problems.append("[report.region_names] 应为“原名称 = \"显示名称\"”的表")
+        else:
+            kwargs["region_names"] = {str(k): v for k, v in names.items()}
+    return problems

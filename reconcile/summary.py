@@ -12,11 +12,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from reconcile.config import Config
 from reconcile.regions import RegionResolver
 from reconcile.result import Finding, RegionSummary
+from reconcile.schema import PLATFORMS
 
 CITY_LEVEL_LABEL = "市直"
 PROVINCE_LEVEL_LABEL = "省本级"
@@ -74,14 +76,25 @@ def infer_scope(places: pd.DataFrame) -> tuple[str, ...]:
     return tuple(sorted(provinces.unique().tolist(), key=lambda n: _division_order().get(n, 0)))
 
 
-def label_regions(view: pd.DataFrame, resolver: RegionResolver, scope: tuple[str, ...]) -> pd.DataFrame:
-    """Add ``region_label`` and ``in_scope`` to the account view (a copy)."""
+def label_regions(view: pd.DataFrame, resolver: RegionResolver, scope: tuple[str, ...],
+                  config: Config | None = None) -> pd.DataFrame:
+    """Add ``region_label`` and ``in_scope`` to the account view (a copy).
+
+    ``config.region_level`` forces the level of the rows (county: counties + 市直; city: cities +
+    省本级); ``config.region_names`` renames a label, or gives accounts whose region column
+    reads a listed text (e.g. "示范区") a row of their own."""
     out = view.copy()
     places = _place_of(out)
     scope_places = [tuple(resolver.resolve(name, None)) for name in scope]
     scope_places = [sp for sp in scope_places if _level(sp)]
     levels = {_level(sp) for sp in scope_places}
     multi_city = len({sp[1] for sp in scope_places if _level(sp) == "city"}) > 1
+    level = config.region_level if config else "auto"
+    if level == "city" and scope_places:
+        levels = {"province"}
+    elif level == "county" and scope_places:
+        multi_city = multi_city or "province" in levels   # several cities: "杭州市市直", "宁波市市直"
+        levels = {"city"}
 
     filed = (out["n_row"].notna() | out["p_row"].notna()).to_numpy()
     labels, inside = [], []
@@ -97,7 +110,24 @@ def label_regions(view: pd.DataFrame, resolver: RegionResolver, scope: tuple[str
         labels.append(_label((province, city, county), levels, multi_city, hit))
     out["region_label"] = labels
     out["in_scope"] = inside
+    if config and config.region_names:
+        out["region_label"] = _renamed(out, config.region_names)
     return out
+
+
+def _renamed(view: pd.DataFrame, names: dict[str, str]) -> pd.Series:
+    """Labels after ``region_names``: the region column's text first (registries first), then the label."""
+    from reconcile.normalize import normalize_text
+
+    table = {normalize_text(k) or k: v for k, v in names.items()}
+    label = view["region_label"].map(lambda x: names.get(x, x))
+    for p in ("c", "p", "n"):   # national wins: applied last
+        col = f"{p}_region"
+        if col not in view.columns:
+            continue
+        raw = view[col].map(lambda x: table.get(normalize_text(x) or "") if isinstance(x, str) else None)
+        label = raw.where(raw.notna(), label)
+    return label
 
 
 def _matches(place: tuple, scope_place: tuple) -> bool:
@@ -121,7 +151,10 @@ def _label(place: tuple, levels: set, multi_city: bool, in_scope: bool) -> str:
     return county or city or province or UNKNOWN_LABEL
 
 
-def region_sort_key(label: str) -> tuple[int, int, str]:
+def region_sort_key(label: str, order: tuple[str, ...] = ()) -> tuple[int, int, str]:
+    """市直/省本级 first, then the configured order, then by division code; 未知 last."""
+    if label in order:
+        return (0, order.index(label) - len(order), label)
     if label in (CITY_LEVEL_LABEL, PROVINCE_LEVEL_LABEL) or label.endswith(CITY_LEVEL_LABEL):
         return (0, _division_order().get(label.removesuffix(CITY_LEVEL_LABEL), 0), label)
     if label == UNKNOWN_LABEL:
@@ -129,21 +162,42 @@ def region_sort_key(label: str) -> tuple[int, int, str]:
     return (1, _division_order().get(label, 10**12), label)
 
 
-def summarise(view: pd.DataFrame, findings: list[Finding], config: Config
-              ) -> tuple[list[RegionSummary], RegionSummary]:
-    """Per-region totals: filed accounts in scope plus unfiled ones; failed = any failing finding."""
+def _counted(view: pd.DataFrame, findings: list[Finding]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The checked accounts (filed accounts in scope plus unfiled ones) and which of them failed."""
     filed = view["n_row"].notna() | view["p_row"].notna()
     unfiled = {f.account for f in findings if f.kind == "unfiled" and f.account is not None}
     counted = view[(filed | view.index.isin(list(unfiled))) & view["in_scope"].astype(bool)]
     failed_accounts = {f.account for f in findings if f.fails and f.account is not None}
-    failed = counted.index.isin(list(failed_accounts))
+    return counted, counted.index.isin(list(failed_accounts))
+
+
+def summarise_platforms(view: pd.DataFrame, findings: list[Finding], config: Config) -> list[RegionSummary]:
+    """The per-platform 合格率 table (``region`` holds the platform label), in PLATFORMS order."""
+    counted, failed = _counted(view, findings)
+    platform = counted["n_platform"].astype(object)
+    for p in ("p", "c"):
+        platform = platform.where(platform.notna(), counted[f"{p}_platform"])
+    table = pd.DataFrame({"platform": platform.fillna("其他").astype(str), "failed": failed})
+    rows = []
+    for plat, grp in table.groupby("platform", sort=False):
+        total, bad = len(grp), int(grp["failed"].sum())
+        rows.append(RegionSummary(str(plat), total, total, bad, pass_rate(total, bad, config.decimals)))
+    order = {p: i for i, p in enumerate(PLATFORMS)}
+    rows.sort(key=lambda r: (order.get(r.region, len(order)), r.region))
+    return rows
+
+
+def summarise(view: pd.DataFrame, findings: list[Finding], config: Config
+              ) -> tuple[list[RegionSummary], RegionSummary]:
+    """Per-region totals: filed accounts in scope plus unfiled ones; failed = any failing finding."""
+    counted, failed = _counted(view, findings)
     table = pd.DataFrame({"region": counted["region_label"], "failed": failed})
     rows: list[RegionSummary] = []
     for region, grp in table.groupby("region", sort=False):
         total = len(grp)
         bad = int(grp["failed"].sum())
         rows.append(RegionSummary(str(region), total, total, bad, pass_rate(total, bad, config.decimals)))
-    rows.sort(key=lambda r: region_sort_key(r.region))
+    rows.sort(key=lambda r: region_sort_key(r.region, config.region_order))
     total = len(table)
     bad = int(table["failed"].sum())
     totals = RegionSummary("总计", total, total, bad, pass_rate(total, bad, config.decimals))

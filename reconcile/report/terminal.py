@@ -86,6 +86,24 @@ def _regions(result: Result, console: Console) -> None:
     console.print(table)
 
 
+def _platforms(result: Result, console: Console) -> None:
+    decimals, drop = rate_settings(result.run)
+    headers = ("序号", "新媒体类型", "政务新媒体总数", "抽查政务新媒体数", "存在突出问题的政务新媒体数", "账号合格率")
+    table = _table("各平台合格率", headers, right=headers[2:])
+    for i, s in enumerate(result.platforms, 1):
+        table.add_row(str(i), _t(s.region), str(s.total), str(s.checked), str(s.failed),
+                      format_rate(s.pass_rate, decimals, drop))
+    console.print(table)
+
+
+def _notes(result: Result, console: Console) -> None:
+    """What a check could not judge (e.g. no last-post time in the crawl), each said once."""
+    for note in result.notes:
+        line = Text("注：", style="bold yellow")
+        line.append(terminal_text(note))
+        console.print(line)
+
+
 def _findings(result: Result, console: Console, max_findings: int) -> None:
     by_kind: dict[str, list[Finding]] = {}
     for f in sorted_findings(result.findings):
@@ -126,9 +144,15 @@ def render(result: Result, console: Console, max_findings: int = 20) -> None:
     _counts(result, console)
     if result.summary or result.totals is not None:
         _regions(result, console)
+    if result.platforms:
+        _platforms(result, console)
+    _notes(result, console)
     if result.findings:
         _findings(result, console, max_findings)
     else:
         console.print(Text("本次检查未发现问题。"))
+    if result.recheck:
+        from reconcile.report.recheck_sheet import render_recheck
+        render_recheck(result, console)
     _footer(result, console)
 

@@ -1,12 +1,14 @@
 """The XLSX report a clerk opens, prints and pastes into the 通报.
 
-Sheets, in order: 总体情况 (附件1) · 问题清单 (附件2) · one sheet per finding kind that has
-findings · 待人工核实 · 关联明细 · 数据问题 (only with warnings) · 说明.
+Sheets, in order: 总体情况 (附件1, per-platform table, 合格率 chart) · 问题清单 (附件2) ·
+不合格账号 (咸宁-style list) · one sheet per finding kind that has findings · 待人工核实 · 关联明细 ·
+数据问题 (only with warnings) · 说明. 总体情况/问题清单/不合格账号 are written by xlsx_attach.py.
 
 Layout the ``reconcile review`` reader may rely on: on the 待人工核实 sheet the first row is a
 note, the header row (row ``REVIEW_HEADER_ROW``) holds ``REVIEW_KEY_HEADER`` and
 ``REVIEW_DECISION_HEADER``, data rows follow until the first empty 序号. Every other table
-sheet has its header in row 1, except 总体情况 (title, 监测点 line, header in row 3).
+sheet has its header in row 1, except 总体情况 (title, 监测点 line, header in row 3) and
+问题清单/不合格账号 (title, header in row 2).
 
 Safety: text from the inputs never becomes a formula, DDE call, hyperlink or error value:
 every string is written as an inline string (``data_type "s"``) and risky ones
@@ -43,22 +45,19 @@ from reconcile.report.safe import (
     display_width,
     fail_kinds,
     finding_detail,
-    format_rate,
     input_files,
     is_missing,
     kind_label,
     needs_text_guard,
     platform_text,
     quarter_zh,
-    rate_settings,
     records_text,
     setting_text,
     sheet_title,
     sorted_findings,
     source_label,
-    totals_of,
 )
-from reconcile.result import Finding, RegionSummary, Result
+from reconcile.result import Finding, Result
 from reconcile.schema import FINDING_KINDS
 
 SHEET_SUMMARY = "总体情况"
@@ -80,7 +79,7 @@ REVIEW_DECISION_HEADER = "核实结论"
 REVIEW_CHOICES = ("同一账号", "不同账号")
 LINK_STATUS_LABELS = {"match": "已关联", "review": "待核实"}
 LINKS_CSV_SUFFIX = "_关联明细.csv"
-MAX_LINK_ROWS = 100_000      # more links than this go to a CSV beside the report
+MAX_LINK_ROWS = 20_000       # more links than this go to a CSV beside the report (an XLSX row costs ~0.1 ms; a province fits)
 STYLED_ROW_LIMIT = 20_000    # above this, data cells get no borders (streaming speed)
 MAX_WIDTH = 50
 _SAMPLE_ROWS = 1_000
@@ -188,6 +187,15 @@ def _widths(columns: Sequence[_Col], sample: Iterable[Sequence[Any]]) -> list[in
     return [max(6, min(c.max_width, w + 2)) for c, w in zip(columns, widths, strict=True)]
 
 
+ROW_HEIGHT = 15.0   # points per line of wrapped text
+
+
+def _wrapped_lines(value: str, width: int) -> int:
+    """Lines a wrapped cell needs at ``width`` (character units; CJK count double)."""
+    per_line = max(1, width - 2)
+    return sum(max(1, -(-display_width(part) // per_line)) for part in str(value).split("\n"))
+
+
 def _page_setup(ws: Any, header_row: int) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -206,7 +214,7 @@ class _TableSheet:
 
     def __init__(self, wb: Workbook, title: str, columns: Sequence[_Col], sample: Iterable[Sequence[Any]],
                  above: Sequence[tuple[str, str]] = (), styled: bool = True,
-                 size_columns: Sequence[_Col] | None = None) -> None:
+                 size_columns: Sequence[_Col] | None = None, hidden: Sequence[str] = ()) -> None:
         self.ws = wb.create_sheet(title)
         self.columns = list(columns)
         self.styles = _Styles(self.ws)
@@ -216,6 +224,8 @@ class _TableSheet:
         self.last_col = get_column_letter(len(self.columns))
         for i, w in enumerate(self.widths, 1):
             self.ws.column_dimensions[get_column_letter(i)].width = w
+        for letter in hidden:   # (write-only sheets: before the first row)
+            self.ws.column_dimensions[letter].hidden = True
         self.header_row = len(above) + 1
         self.ws.freeze_panes = f"A{self.header_row + 1}"
         _page_setup(self.ws, self.header_row)
@@ -239,6 +249,10 @@ class _TableSheet:
         if self.styled or kind != "body":
             row = [self.styles.cell(v, kind=kind, wrap=c.wrap, center=c.center, fmt=c.number_format)
                    for v, c in zip(values, self.columns, strict=True)]
+            lines = max((_wrapped_lines(v, w) for v, c, w in zip(values, self.columns, self.widths, strict=False)
+                         if c.wrap and isinstance(v, str)), default=1)
+            if lines > 1:   # write-only rows are not auto-fitted: give wrapped text its height
+                self.ws.row_dimensions[self.row + 1].height = ROW_HEIGHT * min(lines, 15)
         else:
             row = _plain_row(self.styles, values)
         self.ws.append(row)
@@ -261,32 +275,6 @@ class _TableSheet:
 # --------------------------------------------------------------------------------------------
 # Sheets
 # --------------------------------------------------------------------------------------------
-
-
-def _summary_row(idx: int | None, s: RegionSummary, decimals: int, drop: bool) -> list[Any]:
-    return [idx, s.region, s.total, s.checked, s.failed, format_rate(s.pass_rate, decimals, drop)]
-
-
-def _write_summary(wb: Workbook, result: Result) -> None:
-    run = result.run
-    decimals, drop = rate_settings(run)
-    rows = [_summary_row(i, s, decimals, drop) for i, s in enumerate(result.summary, 1)]
-    totals = totals_of(result)
-    line = f"监测点：{date_zh(run.checkpoint)}"
-    if run.scope:
-        line += f"　　检查范围：{'、'.join(run.scope)}"
-    cols = [_Col("序号", center=True), _Col("地区"), _Col("政务新媒体总数", center=True),
-            _Col("抽查政务新媒体数", center=True), _Col("存在突出问题的政务新媒体数", center=True),
-            _Col("账号合格率", center=True)]
-    sheet = _TableSheet(wb, SHEET_SUMMARY, cols, [*rows, [None, "总计"]], above=[
-        (f"政务新媒体检查总体情况表（{quarter_zh(run.quarter)}）", "title"), (line, "note")])
-    sheet.extend(rows)
-    last = sheet.row
-    if totals is not None:
-        total_row = _summary_row(None, totals, decimals, drop)
-        total_row[1] = "总计"
-        sheet.append(total_row, kind="total")
-    sheet.finish_table(last)
 
 
 def _finding_row(idx: int, f: Finding, files: dict[str, str]) -> list[Any]:
@@ -424,6 +412,7 @@ def _write_about(wb: Workbook, result: Result) -> None:
         ["问题数", len(result.findings)],
         ["待人工核实", len(result.review_links) if "status" in result.links.columns else 0],
         ["数据问题", len(result.warnings)],
+        *[["未判断事项", note] for note in result.notes],
     ]
     inputs = [[source_label(i.source), i.path, i.rows, i.sha256, i.encoding, i.sheet, i.header_row]
               for i in run.inputs]
@@ -472,9 +461,12 @@ def build_workbook(result: Result, path: Path, max_link_rows: int = MAX_LINK_ROW
     files = input_files(result.run)
     findings = sorted_findings(result.findings)
 
-    _write_summary(wb, result)
-    _write_findings(wb, SHEET_FINDINGS, findings, files)
-    taken = [SHEET_SUMMARY, SHEET_FINDINGS, SHEET_REVIEW, SHEET_LINKS, SHEET_WARNINGS, SHEET_ABOUT]
+    from reconcile.report import xlsx_attach  # builds on this module's helpers
+
+    xlsx_attach.write_summary(wb, result)
+    xlsx_attach.write_findings(wb, result, files)
+    xlsx_attach.write_failed_accounts(wb, result)
+    taken = [SHEET_SUMMARY, SHEET_FINDINGS, xlsx_attach.SHEET_FAILED, SHEET_REVIEW, SHEET_LINKS, SHEET_WARNINGS, SHEET_ABOUT]
     for kind in [*FINDING_KINDS, *sorted({f.kind for f in findings} - set(FINDING_KINDS))]:
         of_kind = [f for f in findings if f.kind == kind]
         if of_kind:
@@ -483,6 +475,8 @@ def build_workbook(result: Result, path: Path, max_link_rows: int = MAX_LINK_ROW
             _write_findings(wb, title, of_kind, files)
     _write_review(wb, result)
     _write_links(wb, result, path, max_link_rows)
+    from reconcile.report.recheck_sheet import write_recheck_sheet  # imports this module: load lazily
+    write_recheck_sheet(wb, result)
     if result.warnings:
         _write_warnings(wb, result)
     _write_about(wb, result)

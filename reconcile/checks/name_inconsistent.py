@@ -1,0 +1,74 @@
+"""name_inconsistent (名称不规范): one unit's operating accounts are named differently across
+platforms ("主办单位在不同平台上开设的政务新媒体名称原则上应保持一致").
+
+Names are compared after normalisation, without platform suffixes ("商丘市民政局官博" and
+"商丘市民政局" are one name) and without region names ("咸安区人民医院" and "咸安人民医院"); names
+that differ only by a typo or a space (similarity ≥ SAME_NAME) count as one name. The unit's most common name (ties: its 微信公众号 name, then
+the first by platform) is taken as its name; every account named otherwise is reported.
+Mini programs and apps are left out. Not judged: "a name unrelated to the owner" (needs a
+person).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rapidfuzz import fuzz
+
+from reconcile.checks.context import (
+    MULTI_ACCOUNT_PLATFORMS,
+    CheckContext,
+    active_accounts,
+    first_text,
+    unit_keys,
+)
+from reconcile.result import Finding
+
+CODE = "name_inconsistent"
+SAME_NAME = 80.0  # rapidfuzz ratio of two names (region removed) at or above which they are one name
+
+
+def check(ctx: CheckContext) -> list[Finding]:
+    v = ctx.view
+    platform = first_text(v, "platform")
+    key = first_text(v, "name_core").where(first_text(v, "name_core").notna(), first_text(v, "name_key"))
+    name = first_text(v, "name")
+    unit = unit_keys(v)
+    ok = (active_accounts(v) & unit.notna() & platform.notna() & key.notna()
+          & ~platform.isin(list(MULTI_ACCOUNT_PLATFORMS)))
+    frame = v[ok].assign(_unit=unit[ok], _platform=platform[ok], _key=key[ok], _name=name[ok])
+    frame = frame[frame["_unit"].duplicated(keep=False)]
+    by_unit = frame.groupby("_unit")
+    frame = frame[(by_unit["_platform"].transform("nunique") > 1) & (by_unit["_key"].transform("nunique") > 1)]
+    out: list[Finding] = []
+    for _, grp in frame.groupby("_unit", sort=True):
+        if grp["_platform"].nunique() < 2 or grp["_key"].nunique() < 2:
+            continue
+        grp = grp.assign(_key=_merge_similar(grp["_key"].tolist()))
+        if grp["_key"].nunique() < 2:
+            continue
+        counts = Counter(grp["_key"].tolist())
+        wechat = set(grp.loc[grp["_platform"] == "微信公众号", "_key"].tolist())
+        ordered = grp.sort_values("_platform")
+        main = max(ordered["_key"].tolist(), key=lambda k: (counts[k], k in wechat))
+        main_name = str(ordered.loc[ordered["_key"] == main, "_name"].iloc[0])
+        main_platforms = "、".join(sorted(set(grp.loc[grp["_key"] == main, "_platform"])))
+        for _, row in ordered[ordered["_key"] != main].iterrows():
+            detail = (f"同一主办单位在{main_platforms}的账号名称为“{main_name}”，"
+                      f"在{row['_platform']}为“{row['_name']}”，名称不一致")
+            out.append(ctx.finding(CODE, row, detail, ctx.refs(row), correction=f"名称应统一为“{main_name}”"))
+    return out
+
+
+def _merge_similar(keys: list[str]) -> list[str]:
+    """Map each name to the first earlier name it is similar to (typos, spaces)."""
+    reps: list[str] = []
+    out: list[str] = []
+    for k in keys:
+        k2 = k.replace(" ", "")
+        hit = next((r for r in reps if r == k2 or fuzz.ratio(r, k2) >= SAME_NAME), None)
+        if hit is None:
+            reps.append(k2)
+            hit = k2
+        out.append(hit)
+    return out
