@@ -8,6 +8,7 @@ imports typer or decides an exit code; nothing imports it.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -129,6 +130,9 @@ def run_command(
         "--exit-zero", help="发现问题时也以 0 退出，便于脚本调用 (exit 0 even when problems are found)")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误 (print errors only)")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示技术细节 (show tracebacks)")] = False,
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="历史库，默认为季度文件夹上一级的 reconcile.db (history database)")] = None,
+    no_db: Annotated[bool, typer.Option("--no-db", help="不读写历史库 (do not use the history)")] = False,
 ) -> None:
     """核对三份导出，输出问题清单、合格率和 XLSX 报告。(Reconcile the three exports.)"""
     _state["debug"] = debug
@@ -143,14 +147,20 @@ def run_command(
         quarter=parse_quarter(quarter) if quarter else None,
         scope=split_scope(scope) or None,
     )
+    from reconcile.history import default_db_path, record_run
+    from reconcile.recheck import QuarterContext
+
+    db_path = None if no_db else (db or default_db_path(folder if folder and folder.is_dir() else inputs.national.parent))
+    context = QuarterContext.load(db_path, settings.quarter_label)
     err = _console(stderr=True)
     show_progress = not quiet and err.is_terminal
     stage_names = {"read": "读取导出文件", "normalise": "规范化", "link": "关联账号", "checks": "核查"}
     if show_progress:
         with err.status("核查中…") as status:
-            result = run(settings, inputs, on_stage=lambda s: status.update(f"{stage_names.get(s, s)}…"))
+            result = run(settings, inputs, on_stage=lambda s: status.update(f"{stage_names.get(s, s)}…"),
+                         context=context)
     else:
-        result = run(settings, inputs)
+        result = run(settings, inputs, context=context)
 
     out_path = out or _default_out(inputs, result.run.quarter)
     write_xlsx(result, out_path)
@@ -160,8 +170,65 @@ def run_command(
     console = _console(quiet=quiet)
     render(result, console)
     console.print(f"报告已写入：{out_path}" + (f"；JSON：{json_path}" if json_path else ""))
+    if db_path is not None:
+        run_id = record_run(db_path, result, context.finding_keys, out_path)
+        console.print(f"已记入历史库：{db_path}（第 {run_id} 次运行）")
     code = EXIT_FINDINGS if result.findings and not exit_zero else EXIT_OK
     raise typer.Exit(code)
+
+
+@app.command("review")
+def review_command(
+    report: Annotated[Path, typer.Argument(help="填好“核实结论”的报告 XLSX (the filled-in report)")],
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="历史库，默认为报告所在文件夹上一级的 reconcile.db (history database)")] = None,
+) -> None:
+    """导入“待人工核实”表中的核实结论，下次运行按结论关联。(Store review decisions.)"""
+    from reconcile.history import default_db_path, store_decisions
+    from reconcile.review import read_review_sheet
+
+    db_path = db or default_db_path(report.parent)
+    if db is None and not db_path.exists():
+        raise ConfigError(f"找不到历史库 {db_path}，请用 --db 指定 reconcile run 使用的历史库",
+                          detail="history database not found")
+    decisions = read_review_sheet(report)
+    new, changed = store_decisions(db_path, decisions) if decisions else (0, 0)
+    same = sum(d.decision == "same" for d in decisions)
+    _console().print(f"已保存 {len(decisions)} 条核实结论（同一账号 {same} 条，不同账号 {len(decisions) - same} 条；"
+                     f"新增 {new} 条，改变 {changed} 条）到 {db_path}")
+
+
+@app.command("history")
+def history_command(
+    db: Annotated[Path, typer.Option("--db", help="历史库 (history database)")] = Path("reconcile.db"),
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="另存 XLSX 趋势表和图 (trend workbook)")] = None,
+) -> None:
+    """列出历次运行和各地区每季度的合格率。(Runs stored and pass rates per quarter.)"""
+    from reconcile.report.trend import render_history, write_trend_xlsx
+
+    if not db.exists():
+        raise ConfigError(f"找不到历史库 {db}，请用 --db 指定", detail="history database not found")
+    console = _console()
+    render_history(db, console)
+    if out is not None:
+        write_trend_xlsx(db, out)
+        console.print(f"趋势表已写入：{out}")
+
+
+@app.command("init")
+def init_command(
+    folder: Annotated[Path, typer.Argument(help="要创建的季度文件夹，如 2023Q1 (new quarter folder)")],
+) -> None:
+    """创建季度文件夹：带中文注释的 reconcile.toml 和 README.txt。(Create a quarter folder.)"""
+    from reconcile.workspace import init_quarter
+
+    for path in init_quarter(folder):
+        _console().print(f"已创建：{path}")
+
+
+def _plain(text: str) -> str:
+    """An error line for a terminal: no control or escape characters from the inputs."""
+    return re.sub("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]", "", text)
 
 
 def main() -> None:
@@ -169,13 +236,15 @@ def main() -> None:
     debug = "--debug" in sys.argv
     try:
         rc = app(standalone_mode=False)
+        if rc == EXIT_INTERRUPTED:  # typer turns Ctrl-C into Exit(130) and returns its code
+            _console(stderr=True).print("已中断 (interrupted)；未写入任何不完整的文件。", markup=False)
         sys.exit(rc if isinstance(rc, int) else EXIT_OK)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except ReconcileError as exc:
         if debug:
             raise
-        _console(stderr=True).print(f"错误：{exc}", markup=False)
+        _console(stderr=True).print(f"错误：{_plain(str(exc))}", markup=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         _console(stderr=True).print("已中断 (interrupted)；未写入任何不完整的文件。", markup=False)
@@ -183,7 +252,8 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a clerk never sees a traceback
         import click
 
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, click.exceptions.Abort):  # click turns Ctrl-C into Abort
+            _console(stderr=True).print("已中断 (interrupted)；未写入任何不完整的文件。", markup=False)
             sys.exit(EXIT_INTERRUPTED)
         if isinstance(exc, click.ClickException):
             exc.show()
@@ -191,6 +261,7 @@ def main() -> None:
         if debug:
             raise
         _console(stderr=True).print(
-            f"错误：程序内部错误 ({type(exc).__name__}: {exc})。请加 --debug 重新运行并把输出发给维护者。",
-            markup=False)
+            f"错误：程序内部错误 ({type(exc).__name__}: {_plain(str(exc))[:300]})。"
+            "请加 --debug 重新运行并把输出发给维护者。",
+            markup=False, soft_wrap=True)
         sys.exit(EXIT_ERROR)

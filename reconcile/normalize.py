@@ -573,8 +573,17 @@ _DEFAULT_RESOLVER: RegionResolver | None = None
 _NO_PLACE = (None, None, None)
 
 
-def normalize_frame(df: pd.DataFrame, resolver: RegionResolver | None = None) -> pd.DataFrame:
+NOT_OFFICIAL = frozenset({"enterprise", "personal", "none"})
+
+
+def normalize_frame(df: pd.DataFrame, resolver: RegionResolver | None = None, *,
+                    official_places_only: bool = False) -> pd.DataFrame:
     """A new frame: canonical columns normalised + helper columns, in schema order.
+
+    ``official_places_only`` (for crawls, which sweep up many enterprise and personal
+    accounts): places are resolved only for records not verified as an enterprise, a person
+    or not at all; the others never count as unfiled, and resolving a million of them costs
+    most of a national run.
 
     ``df`` is a loader frame (raw values); it is never modified. Without a resolver an
     unscoped ``RegionResolver()`` derives province/city/county.
@@ -615,7 +624,16 @@ def normalize_frame(df: pd.DataFrame, resolver: RegionResolver | None = None) ->
     out["name_norm"] = name_norm
     out["name_key"] = key
     out["owner_norm"] = owner_norm
-    out["province"], out["city"], out["county"] = _regions(region, owner, name, resolver)
+    if official_places_only:
+        official = ~pd.Series(out["verified_kind"], dtype=object).isin(list(NOT_OFFICIAL)).to_numpy()
+        places = [np.full(len(region), None, dtype=object) for _ in range(3)]
+        if official.any():
+            found = _regions(region[official], owner[official], name[official], resolver)
+            for level in range(3):
+                places[level][official] = found[level]
+        out["province"], out["city"], out["county"] = places
+    else:
+        out["province"], out["city"], out["county"] = _regions(region, owner, name, resolver)
 
     result = pd.DataFrame(out, index=df.index.copy())
     return result[list(CANONICAL_COLUMNS) + list(HELPER_COLUMNS)]

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -17,14 +18,18 @@ import pandas as pd
 
 from reconcile import __version__
 from reconcile.checks import CheckContext, build_view, run_checks
+from reconcile.checks.duplicate_filing import attach_duplicates, duplicate_warning, split_duplicates
 from reconcile.config import Config
 from reconcile.link import link_accounts, prepare
 from reconcile.normalize import normalize_frame
+from reconcile.recheck import QuarterContext
 from reconcile.regions import COMMON_WORDS, RegionResolver
 from reconcile.result import LINK_COLUMNS, Result, RunInfo
+from reconcile.review import pair_keys
 from reconcile.schema import SOURCES
 from reconcile.sources import load_source
-from reconcile.summary import infer_scope, label_regions, summarise
+from reconcile.sources.quality import data_warnings
+from reconcile.summary import infer_scope, label_regions, summarise, summarise_platforms
 
 ProgressHook = Callable[[str], None]
 
@@ -59,41 +64,50 @@ class Timings:
 
 
 def run(config: Config, inputs: Inputs, timings: Timings | None = None,
-        on_stage: ProgressHook | None = None) -> Result:
+        on_stage: ProgressHook | None = None, context: QuarterContext | None = None) -> Result:
+    """``context`` (history): stored review decisions to apply and the previous quarter to 复查."""
     timings = timings or Timings()
     started = dt.datetime.now().astimezone()
 
     with timings.stage("read", on_stage):
         loaded = {s: load_source(inputs.path(s), s, config, sheet=inputs.sheet) for s in SOURCES}
     with timings.stage("normalise", on_stage):
-        scope = config.scope
+        # without --scope: the area the registries cover, known before places are resolved
+        scope = config.scope or _infer_scope(loaded)
         resolver = RegionResolver(scope)
-        frames = {s: normalize_frame(loaded[s].frame, resolver) for s in ("national", "provincial")}
-        if not scope:
-            # no --scope: the area the registries cover; resolve places again knowing it
-            scope = infer_scope(pd.concat([frames["national"], frames["provincial"]])[["province", "city"]])
-            if scope:
-                resolver = RegionResolver(scope)
-                frames = {s: normalize_frame(loaded[s].frame, resolver) for s in ("national", "provincial")}
-        frames["crawled"] = normalize_frame(loaded["crawled"].frame, resolver)
-        find_places = _place_finder(resolver)
-        prepared = {s: prepare(frames[s], resolver.strip_region, find_places) for s in SOURCES}
+        frames = {s: normalize_frame(loaded[s].frame, resolver, official_places_only=s == "crawled")
+                  for s in SOURCES}
+        data_problems = data_warnings(loaded, frames)
+        frames, duplicates = split_duplicates(frames)  # 重复备案: only the first filing is linked
+        # one memo across the three sources: most names and owners appear in two or three of them
+        strip = lru_cache(maxsize=None)(resolver.strip_region)
+        find_places = lru_cache(maxsize=None)(_place_finder(resolver))
+        prepared = {s: prepare(frames[s], strip, find_places) for s in SOURCES}
     with timings.stage("link", on_stage):
-        accounts = link_accounts(prepared["national"], prepared["provincial"], prepared["crawled"], config.link)
+        forbid, confirm = context.link_rules(prepared) if context is not None else (None, None)
+        accounts = link_accounts(prepared["national"], prepared["provincial"], prepared["crawled"], config.link,
+                                 forbid=forbid, confirm=confirm)
         timings.candidate_pairs = accounts.candidate_pairs
     with timings.stage("checks", on_stage):
         view = build_view(accounts.frame, prepared)
-        view = label_regions(view, resolver, scope)
+        view = label_regions(view, resolver, scope, config)
+        view = attach_duplicates(view, duplicates)
         files = {s: Path(loaded[s].info.path).name for s in SOURCES}
         crawled_platforms = frozenset(prepared["crawled"]["platform"].dropna().unique().tolist())
         ctx = CheckContext(view=view, config=config, files=files, crawled_platforms=crawled_platforms)
         findings = [f for f in run_checks(ctx) if _in_scope(view, f.account)]
         summary, totals = summarise(view, findings, config)
+        recheck = context.recheck(findings, _finding_keys(view, findings)) if context is not None else ()
+        platforms = summarise_platforms(view, findings, config)
         links = _links_table(view)
+        if len(accounts.np_reviews):
+            links = pd.concat([links, _review_links(accounts.np_reviews, prepared, resolver, scope)],
+                              ignore_index=True)
 
     warnings: list[str] = []
     for s in SOURCES:
         warnings.extend(f"{Path(loaded[s].info.path).name}：{w}" for w in loaded[s].warnings)
+    warnings.extend(data_problems + duplicate_warning(duplicates, files))
     finished = dt.datetime.now().astimezone()
     info = RunInfo(
         checkpoint=config.checkpoint_date.isoformat(),
@@ -106,7 +120,20 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         finished=finished.isoformat(timespec="seconds"),
     )
     return Result(run=info, findings=tuple(findings), summary=tuple(summary), links=links,
-                  warnings=tuple(warnings), totals=totals)
+                  warnings=tuple(warnings), totals=totals, notes=tuple(ctx.notes),
+                  platforms=tuple(platforms), recheck=recheck)
+
+
+def _infer_scope(loaded: dict, sample: int = 5000) -> tuple[str, ...]:
+    """The area the registries cover, from up to ``sample`` distinct (region, owner) pairs of
+    the two registries, evenly spaced (resolving every record twice costs seconds at scale)."""
+    probe = RegionResolver(())
+    pairs = pd.concat([loaded[s].frame[["region", "owner"]] for s in ("national", "provincial")])
+    pairs = pairs.astype(object).where(pairs.notna(), None).drop_duplicates()
+    pairs = pairs.iloc[:: max(1, len(pairs) // sample)]
+    places = [probe.resolve(None if r is None else str(r), None if o is None else str(o))
+              for r, o in pairs.itertuples(index=False, name=None)]
+    return infer_scope(pd.DataFrame([tuple(p) for p in places], columns=["province", "city", "county"]))
 
 
 def _in_scope(view: pd.DataFrame, account: int | None) -> bool:
@@ -152,6 +179,18 @@ def _short_forms(names: frozenset[str]) -> dict[str, str]:
     return out
 
 
+def _review_links(np_reviews: pd.DataFrame, prepared: dict[str, pd.DataFrame], resolver: RegionResolver,
+                  scope: tuple[str, ...]) -> pd.DataFrame:
+    """Doubtful national ↔ provincial pairs (kept as separate accounts) as review rows."""
+    n = len(np_reviews)
+    pairs = pd.DataFrame({
+        "n": np_reviews["n"].astype("Int64"), "p": np_reviews["p"].astype("Int64"),
+        "c": pd.array([pd.NA] * n, dtype="Int64"), "np_score": np_reviews["score"].to_numpy(dtype=float),
+        "np_link": "review", "c_score": np.nan, "c_link": None,
+    })
+    return _links_table(label_regions(build_view(pairs, prepared), resolver, scope))
+
+
 def _links_table(view: pd.DataFrame) -> pd.DataFrame:
     """One row per account that links two or more records."""
     n_present = view["n_row"].notna().to_numpy()
@@ -180,7 +219,16 @@ def _links_table(view: pd.DataFrame) -> pd.DataFrame:
         "provincial_name": v["p_name"],
         "crawled_name": v["c_name"],
     })
+    if review.any():  # a doubtful link is keyed by the records it proposes (see review.pair_keys)
+        links.loc[review.to_numpy(), "key"] = pair_keys(v[review]).to_numpy()
     return links[list(LINK_COLUMNS)].reset_index(drop=True)
+
+
+def _finding_keys(view: pd.DataFrame, findings: list) -> list[str | None]:
+    """The stable account key of each finding (for 复查 and the history)."""
+    keys = account_keys(view)
+    return [None if f.account is None or f.account not in keys.index else str(keys.at[f.account])
+            for f in findings]
 
 
 def account_keys(v: pd.DataFrame) -> pd.Series:

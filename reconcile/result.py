@@ -158,6 +158,7 @@ class Result:
     totals: RegionSummary | None = None       # the 总计 row
     notes: tuple[str, ...] = ()               # what a check could not judge (e.g. no last-post time), said once
     recheck: tuple[RecheckItem, ...] = ()     # 复查 against the previous quarter in the history
+    platforms: tuple[RegionSummary, ...] = ()  # per-platform 合格率 (``region`` holds the platform)
 
     @property
     def review_links(self) -> pd.DataFrame:

@@ -114,7 +114,7 @@ def _rows(ws, start: int = 1) -> list[list]:
 
 
 def test_sheets_in_order(workbook):
-    assert workbook.sheetnames == ["总体情况", "问题清单", "瞒报漏报", "备案类型错误", "监测点前两周未更新",
+    assert workbook.sheetnames == ["总体情况", "问题清单", "不合格账号", "瞒报漏报", "备案类型错误", "监测点前两周未更新",
                                    "认证信息不规范", "待人工核实", "关联明细", "数据问题", "说明"]
 
 
@@ -122,7 +122,7 @@ def test_summary_sheet(workbook):
     ws = workbook["总体情况"]
     assert ws["A1"].value == "政务新媒体检查总体情况表（2022年第四季度）"
     assert "监测点：2022年11月13日" in ws["A2"].value
-    assert _rows(ws, 3) == [
+    assert [r[:6] for r in _rows(ws, 3)[:4]] == [
         ["序号", "地区", "政务新媒体总数", "抽查政务新媒体数", "存在突出问题的政务新媒体数", "账号合格率"],
         [1, "咸安区", 31, 31, 2, "93.55%"],
         [2, "通城县", 23, 23, 2, "91.30%"],
@@ -134,22 +134,23 @@ def test_summary_sheet(workbook):
 
 
 def test_findings_sheet_order_and_columns(workbook):
+    """附件2 layout: title, header in row 2, failing kinds first, the group label on the first row."""
     rows = _rows(workbook["问题清单"])
-    assert rows[0] == ["序号", "存在的突出问题", "所属地区", "新媒体类型", "政务新媒体名称", "主办单位",
-                       "问题说明", "是否计入不合格", "来源"]
-    # FINDING_KINDS order, then region, then name
-    assert [(r[1], r[2]) for r in rows[1:]] == [
-        ("瞒报漏报", "咸安区"), ("瞒报漏报", "通城县"), ("备案类型错误", "通城县"),
+    assert rows[0][0] == "检查发现存在突出问题的政务新媒体（2022年第四季度）"
+    assert rows[1] == ["序号", "存在的突出问题", "所属地区", "新媒体类型", "政务新媒体名称", "认证信息/主办单位",
+                       "问题说明", "来源"]
+    # failing kinds in FINDING_KINDS order, then region, then name; the non-failing kind last
+    assert [(r[1], r[2]) for r in rows[2:7]] == [
+        ("瞒报漏报", "咸安区"), (None, "通城县"), ("备案类型错误", "通城县"),
         ("监测点前两周未更新", "咸安区"), ("认证信息不规范", "嘉鱼县")]
-    assert [r[0] for r in rows[1:]] == [1, 2, 3, 4, 5]
-    wrong = rows[3]
+    assert [r[0] for r in rows[2:7]] == [1, 2, 3, 4, 5]
+    wrong = rows[4]
     assert wrong[3] == "微信公众号(服务号)"
     assert wrong[6] == "备案为服务号，平台显示为订阅号；应为订阅号"
-    assert wrong[7] == "是"
-    assert wrong[8] == "national.xlsx:17；crawled.csv:231"
-    assert rows[2][8] == "crawled.csv:230"   # RecordRef without file: the run's input file name
-    assert rows[5][7] == "否"
-    assert rows[4][4] == "咸宁发布"          # \x07 dropped, not a crash
+    assert wrong[7] == "national.xlsx:17；crawled.csv:231"
+    assert rows[3][7] == "crawled.csv:230"   # RecordRef without file: the run's input file name
+    assert rows[5][4] == "咸宁发布"          # \x07 dropped, not a crash
+    assert "认证信息不规范不计入不合格" in rows[7][0]
 
 
 def test_kind_sheets_have_same_columns(workbook):
@@ -258,7 +259,7 @@ def test_empty_result(tmp_path):
     path = tmp_path / "empty.xlsx"
     write_xlsx(result, path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["总体情况", "问题清单", "待人工核实", "关联明细", "说明"]
+    assert wb.sheetnames == ["总体情况", "问题清单", "不合格账号", "待人工核实", "关联明细", "说明"]
     write_json(result, tmp_path / "e.json")
     data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
     assert data["links"] == [] and data["findings"] == [] and data["totals"] is None
@@ -274,7 +275,8 @@ def test_json_contract(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert "瞒报漏报" in text                       # ensure_ascii=False
     data = json.loads(text)
-    assert set(data) == {"version", "run", "summary", "totals", "warnings", "findings", "links"}
+    assert set(data) == {"version", "run", "summary", "totals", "warnings", "notes", "platforms", "recheck",
+                         "findings", "links"}
     assert data == result_to_dict(result)
     assert data["version"] == 1
     assert set(data["run"]) >= {"checkpoint", "quarter", "inputs", "settings"}

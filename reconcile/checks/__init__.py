@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reconcile.checks import deleted, registry_mismatch, unfiled, wrong_type
+from reconcile.checks import (
+    cert_mismatch,
+    deleted,
+    duplicate_filing,
+    duplicate_on_platform,
+    name_inconsistent,
+    personal_account,
+    registry_mismatch,
+    stale,
+    unfiled,
+    wrong_type,
+    zombie,
+)
 from reconcile.checks.context import CheckContext, build_view
 from reconcile.result import Finding
 from reconcile.schema import FINDING_KINDS
@@ -14,6 +26,13 @@ CHECKS: dict[str, Callable[[CheckContext], list[Finding]]] = {
     wrong_type.CODE: wrong_type.check,
     deleted.CODE: deleted.check,
     registry_mismatch.CODE: registry_mismatch.check,
+    stale.CODE: stale.check,
+    zombie.CODE: zombie.check,
+    cert_mismatch.CODE: cert_mismatch.check,
+    personal_account.CODE: personal_account.check,
+    duplicate_on_platform.CODE: duplicate_on_platform.check,
+    duplicate_filing.CODE: duplicate_filing.check,
+    name_inconsistent.CODE: name_inconsistent.check,
 }
 
 __all__ = ["CHECKS", "CheckContext", "build_view", "run_checks"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -11,8 +11,8 @@ from reconcile.result import Finding, RecordRef
 
 # fields copied from each source frame into the account view, as "{n|p|c}_{field}"
 VIEW_FIELDS = (
-    "row", "platform", "account_type", "name", "name_key", "owner", "owner_core", "account_id",
-    "status", "verified_kind", "verified_info", "last_post_at", "followers", "province", "city", "county",
+    "row", "platform", "account_type", "name", "name_key", "name_core", "owner", "owner_core", "account_id",
+    "status", "verified_kind", "region", "verified_info", "last_post_at", "followers", "province", "city", "county",
 )
 PREFIX = {"national": "n", "provincial": "p", "crawled": "c"}
 
@@ -23,6 +23,12 @@ class CheckContext:
     config: Config
     files: dict[str, str]              # source -> file name shown in "来源"
     crawled_platforms: frozenset[str]  # platforms the crawl covered (not-found there is evidence)
+    notes: list[str] = field(default_factory=list)  # what a check could not judge, each said once
+
+    def note(self, text: str) -> None:
+        """Record that a check could not judge something (shown once in every output)."""
+        if text not in self.notes:
+            self.notes.append(text)
 
     def refs(self, row: pd.Series, sources: tuple[str, ...] = ("national", "provincial", "crawled")
              ) -> tuple[RecordRef, ...]:
@@ -84,3 +90,56 @@ def build_view(accounts: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.Da
 def present(view: pd.DataFrame, col: str) -> pd.Series:
     s = view[col]
     return s.notna() & (s != "")
+
+
+def alive_crawled(view: pd.DataFrame) -> pd.Series:
+    """Accounts with an accepted link to a crawled record the platform shows as operating."""
+    from reconcile.schema import GONE_STATUSES
+
+    return present(view, "c_row") & (view["c_link"] == "match") & ~view["c_status"].isin(list(GONE_STATUSES))
+
+
+def filed(view: pd.DataFrame) -> pd.Series:
+    return present(view, "n_row") | present(view, "p_row")
+
+
+def date_zh_short(d: object) -> str:
+    """2022-10-31 -> 2022年10月31日."""
+    return f"{d.year}年{d.month}月{d.day}日"  # type: ignore[attr-defined]
+
+
+# Platforms where one unit legitimately runs several accounts (apps, mini programs) or that
+# are not one platform at all: left out of the one-account-per-platform and naming rules.
+MULTI_ACCOUNT_PLATFORMS = frozenset({"微信小程序", "移动客户端", "其他"})
+
+
+def unit_keys(view: pd.DataFrame) -> pd.Series:
+    """Per account, the unit that runs it: region label + owner core (registry values first);
+    NA when no owner is known."""
+    owner = view["n_owner_core"].astype(object)
+    for p in ("p", "c"):
+        owner = owner.where(owner.notna() & (owner.astype(str) != ""), view[f"{p}_owner_core"])
+    ok = owner.notna() & (owner.astype(str) != "")
+    key = view["region_label"].astype(str) + "|" + owner.astype(str)
+    return key.where(ok)
+
+
+def active_accounts(view: pd.DataFrame) -> pd.Series:
+    """Accounts in scope that operate: filed as operating (or unknown) and not shown gone by the
+    crawl, or found operating by the crawl."""
+    from reconcile.schema import GONE_STATUSES
+
+    gone = GONE_STATUSES | {"closed"}
+    reg_alive = pd.Series(False, index=view.index)
+    for p in ("n", "p"):
+        reg_alive |= present(view, f"{p}_row") & ~view[f"{p}_status"].isin(list(gone))
+    crawl_gone = present(view, "c_row") & (view["c_link"] == "match") & view["c_status"].isin(list(gone))
+    return (reg_alive & ~crawl_gone) & view["in_scope"].astype(bool)
+
+
+def first_text(view: pd.DataFrame, field_name: str) -> pd.Series:
+    """Per account, the national value of a field, else the provincial, else the crawled (NA if none)."""
+    out = view[f"n_{field_name}"].astype(object)
+    for p in ("p", "c"):
+        out = out.where(out.notna() & (out.astype(str) != ""), view[f"{p}_{field_name}"])
+    return out.where(out.notna() & (out.astype(str) != ""))

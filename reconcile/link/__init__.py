@@ -3,7 +3,8 @@
 Two stages, each: candidate pairs (``candidates``) → comparison vectors and scores
 (``score``) → one-to-one assignment → ``match`` / ``review`` by the configured thresholds.
 
-1. national ↔ provincial gives the *filed* accounts;
+1. national ↔ provincial gives the *filed* accounts (a doubtful pair is not merged: both
+   records stay separate accounts and the pair is listed for review);
 2. filed accounts ↔ crawled, comparing each crawled record with both registry records of
    an account and keeping the better score.
 
@@ -23,6 +24,7 @@ import pandas as pd
 from reconcile.config import LinkSettings
 from reconcile.link.candidates import candidate_pairs
 from reconcile.link.score import assign_one_to_one, compare, score
+from reconcile.normalize import NOT_OFFICIAL
 
 ACCOUNT_COLUMNS = ("n", "p", "c", "np_score", "np_link", "c_score", "c_link")
 
@@ -31,6 +33,7 @@ ACCOUNT_COLUMNS = ("n", "p", "c", "np_score", "np_link", "c_score", "c_link")
 class Accounts:
     frame: pd.DataFrame        # ACCOUNT_COLUMNS; n/p/c are Int64 positions into the frames
     candidate_pairs: int       # how many pairs were compared, both stages
+    np_reviews: pd.DataFrame   # doubtful national ↔ provincial pairs (n, p, score): kept apart, listed for review
 
 
 def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
@@ -43,10 +46,14 @@ def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
         info = out["verified_info"].map(_owner_from_info, na_action="ignore")
         owner = owner.where(owner.notna() & (owner.astype(str) != ""), info)
     out["owner_norm"] = owner
-    out["owner_core"] = _map_unique(owner, strip_region)
-    out["name_places"] = _map_unique(out["name_key"], find_places).map(
-        lambda v: v if isinstance(v, frozenset) else frozenset())
-    out["name_core"] = _map_unique(out["name_key"], lambda s: strip_region(s) if s else s)
+    # records verified as enterprises/persons/unverified (most of a crawl sweep) keep their
+    # names and owners as they are: region words matter only between official accounts
+    official = ~out["verified_kind"].isin(list(NOT_OFFICIAL))
+    name_key = out["name_key"]
+    out["owner_core"] = owner.where(~official, _map_unique(owner[official], strip_region))
+    out["name_core"] = name_key.where(~official, _map_unique(name_key[official], strip_region))
+    places = _map_unique(name_key[official], find_places).reindex(out.index)
+    out["name_places"] = places.map(lambda v: v if isinstance(v, frozenset) else _NO_PLACES)
     ids = out["account_id"].astype("string").str.strip().str.lower()
     out["id_cmp"] = ids.where(ids.str.len() > 0)
     out["id_kind"] = np.where(out["id_cmp"].isna(), None,
@@ -54,6 +61,7 @@ def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
     return out
 
 
+_NO_PLACES: frozenset[str] = frozenset()
 _INFO_SUFFIXES = ("官方微博", "官方账号", "官方抖音", "官方快手", "官方微信", "官方帐号")
 
 
@@ -90,26 +98,42 @@ def _link_pairs(left: pd.DataFrame, right: pd.DataFrame) -> tuple[pd.DataFrame, 
     return out, len(pairs)
 
 
+def _apply_decisions(pairs: pd.DataFrame, left: str, right: str,
+                     forbid: Callable[[pd.DataFrame, str, str], np.ndarray] | None,
+                     confirm: Callable[[pd.DataFrame, str, str], np.ndarray] | None) -> pd.DataFrame:
+    """Drop pairs decided different, give pairs decided the same the top score (review decisions)."""
+    if forbid is not None and len(pairs):
+        pairs = pairs[~forbid(pairs, left, right)]
+    if confirm is not None and len(pairs):
+        sure = confirm(pairs, left, right)
+        if sure.any():
+            pairs = pairs.assign(score=np.where(sure, 1.0, pairs["score"].to_numpy()),
+                                 exact=np.where(sure, 1, pairs["exact"].to_numpy()).astype(np.int8))
+    return pairs
+
+
 def _status(scores: np.ndarray, settings: LinkSettings) -> np.ndarray:
     return np.where(scores >= settings.match_threshold, "match", "review")
 
 
 def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.DataFrame,
                   settings: LinkSettings,
-                  forbid: Callable[[pd.DataFrame, str, str], np.ndarray] | None = None) -> Accounts:
+                  forbid: Callable[[pd.DataFrame, str, str], np.ndarray] | None = None,
+                  confirm: Callable[[pd.DataFrame, str, str], np.ndarray] | None = None) -> Accounts:
     """Link three prepared frames (see ``prepare``) into accounts.
 
     ``forbid(pairs, left_source, right_source)`` may return a mask of pairs a person has
-    decided are different accounts (review decisions): those never link.
+    decided are different accounts (review decisions): those never link. ``confirm`` (same
+    signature) marks pairs a person has decided are one account: they score 1.0 (a ``match``).
     """
     # Stage 1: national ↔ provincial
     np_pairs, n1 = _link_pairs(national, provincial)
-    if forbid is not None and len(np_pairs):
-        np_pairs = np_pairs[~forbid(np_pairs, "national", "provincial")]
+    np_pairs = _apply_decisions(np_pairs, "national", "provincial", forbid, confirm)
     np_pairs = np_pairs.sort_values(["score", "exact"], ascending=False, kind="stable")
     keep = assign_one_to_one(np_pairs["left"].to_numpy(), np_pairs["right"].to_numpy(),
                              np_pairs["score"].to_numpy(), settings.review_threshold)
-    np_links = np_pairs[keep]
+    np_links = np_pairs[keep & (np_pairs["score"].to_numpy() >= settings.match_threshold)]
+    np_reviews = np_pairs[keep & (np_pairs["score"].to_numpy() < settings.match_threshold)]
 
     n_idx = np.arange(len(national))
     p_idx = np.arange(len(provincial))
@@ -127,11 +151,8 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
     # Stage 2: filed accounts ↔ crawled, through either registry record
     nc, n2 = _link_pairs(national, crawled)
     pc, n3 = _link_pairs(provincial, crawled)
-    if forbid is not None:
-        if len(nc):
-            nc = nc[~forbid(nc, "national", "crawled")]
-        if len(pc):
-            pc = pc[~forbid(pc, "provincial", "crawled")]
+    nc = _apply_decisions(nc, "national", "crawled", forbid, confirm)
+    pc = _apply_decisions(pc, "provincial", "crawled", forbid, confirm)
     acc_of_n = pd.Series(filed.index, index=filed["n"]).drop(-1, errors="ignore")
     acc_of_p = pd.Series(filed.index, index=filed["p"]).drop(-1, errors="ignore")
     nc = nc.assign(account=acc_of_n.reindex(nc["left"]).to_numpy())
@@ -157,4 +178,6 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
     for col in ("n", "p", "c"):
         accounts[col] = accounts[col].astype("Int64").replace(-1, pd.NA)
     accounts = accounts[list(ACCOUNT_COLUMNS)]
-    return Accounts(frame=accounts, candidate_pairs=int(n1 + n2 + n3))
+    reviews = pd.DataFrame({"n": np_reviews["left"].to_numpy(), "p": np_reviews["right"].to_numpy(),
+                            "score": np_reviews["score"].to_numpy()})
+    return Accounts(frame=accounts, candidate_pairs=int(n1 + n2 + n3), np_reviews=reviews)

@@ -1,7 +1,8 @@
 """The JSON output of ``reconcile run --json PATH``: the stable contract of DESIGN.md.
 
 Top-level keys: ``version`` (1), ``run``, ``summary``, ``totals`` (the 总计 row or null),
-``warnings``, ``findings`` and ``links`` (one object per link: national_row, provincial_row,
+``warnings``, ``notes`` (what a check could not judge), ``platforms`` (per-platform 合格率),
+``findings`` and ``links`` (one object per link: national_row, provincial_row,
 crawled_row (int or null), score (4 decimals, or null), status).
 
 The file is written with ``indent=1``, except that each link is one line: a million links
@@ -62,7 +63,11 @@ def _head(result: Result) -> dict[str, Any]:
         "summary": [s.to_json() for s in result.summary],
         "totals": result.totals.to_json() if result.totals is not None else None,
         "warnings": list(result.warnings),
+        "notes": list(result.notes),
+        "platforms": [{"platform": s.region, **{k: v for k, v in s.to_json().items() if k != "region"}}
+                      for s in result.platforms],
         "findings": [f.to_json() for f in result.findings],
+        "recheck": [r.to_json() for r in result.recheck],   # 复查 (empty without an earlier quarter)
     }
 
 
