@@ -20,7 +20,11 @@ from bench.gen_write import write_csv, write_truth, write_xlsx
 if TYPE_CHECKING:
     from bench.generate import Account, Builder, Reg
 
-FINDING_KINDS = ("unfiled", "wrong_type", "deleted_still_registered", "registry_mismatch")
+FINDING_KINDS = ("unfiled", "wrong_type", "deleted_still_registered", "registry_mismatch", "stale", "zombie",
+                 "cert_mismatch", "personal_account", "duplicate_on_platform", "duplicate_filing",
+                 "name_inconsistent")
+STALE_DAYS, ZOMBIE_DAYS = 14, 90          # reconcile's defaults (config.stale_days / zombie_days)
+MULTI_ACCOUNT_PLATFORMS = frozenset({"微信小程序", "移动客户端", "其他"})   # not judged for one-per-platform
 # Header wordings: each generated file picks one variant per column (DOMAIN.md lists them).
 NATIONAL_HEADERS = (
     ("seq", ("序号",)),
@@ -61,8 +65,16 @@ CRAWLED_HEADERS = (
 FILES = {"xlsx": ("national.xlsx", "provincial.xlsx"), "csv": ("national.csv", "provincial.csv")}
 
 
-def _pick(b: Builder, headers: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, str]]:
-    return [(key, one(b.rng, variants)) for key, variants in headers]
+def _pick(b: Builder, headers: tuple[tuple[str, tuple[str, ...]], ...],
+          avoid: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """One wording per column, other than the ones in ``avoid`` where the column has another."""
+    out = []
+    for key, variants in headers:
+        choice = one(b.rng, variants)
+        if choice in avoid:
+            choice = next((v for v in variants if v not in avoid), choice)
+        out.append((key, choice))
+    return out
 
 
 def _protect(a: Account) -> tuple[str, ...]:
@@ -84,7 +96,8 @@ def reg_name(b: Builder, a: Account, reg: Reg) -> str:
     rng = b.rng
     if a.platform == "微博" and rng.random() < 0.05 and not name.endswith("微博"):
         name += one(rng, noise.WEIBO_SUFFIXES)
-    if len(name) >= 5 and rng.random() < 0.02 and (a.aid, "name") not in b.typoed:
+    if (len(name) >= 5 and rng.random() < 0.02 and (a.aid, "name") not in b.typoed
+            and (b.multi_platform_name_typos or id(a.unit) not in b.multi_units)):
         t = noise.typo(name, rng, _protect(a))
         if t and t not in b.names:        # one typo per account: the other registry stays exact
             name = t
@@ -175,23 +188,31 @@ def crawl_cells(b: Builder, a: Account) -> dict[str, Any]:
         if rng.random() < 0.01:
             name = noise.inner_space(name, rng)
     verified = c.verified or a.verified
-    if a.role == "registered" and not a.clean and c.verified is None and rng.random() < 0.02:
-        verified = "none"
     aid = a.account_id
     if not a.clean and aid and rng.random() < 0.03:
         aid = noise.id_noise(aid, rng)
-    if c.gone:
+    if c.days is not None:
+        days = c.days
+    elif c.gone:
         days = rint(rng, 60, 700)
-    else:
+    else:                      # crawl-only accounts (never judged for updates): any age
         r = rng.random()
         days = rint(rng, 0, 13) if r < 0.85 else rint(rng, 14, 89) if r < 0.95 else rint(rng, 90, 500)
-    last = "" if rng.random() < 0.03 else noise.date_text(b.checkpoint - dt.timedelta(days=days), rng, True)
+    last = noise.date_text(b.checkpoint - dt.timedelta(days=days), rng, True)
+    owner = ""
+    if verified in ("government", "institution", "enterprise"):
+        owner = c.owner_unit.owner if c.owner_unit is not None else a.owner
+        if a.role == "registered" and a.unit is not None and not a.clean and verified != "enterprise":
+            if rng.random() < 0.1:                       # 认证主体 without the region prefix
+                owner = (c.owner_unit or a.unit).owner_short
+            if rng.random() < 0.01:
+                owner = noise.inner_space(owner, rng)
     return {
         "name": name,
         "platform": noise.platform_label(a.platform, a.atype, rng, crawled=True),
         "account_type": a.atype or "",
         "account_id": aid,
-        "owner": a.owner if verified in ("government", "institution", "enterprise") else "",
+        "owner": owner,
         "verified": noise.VERIFIED_LABELS[verified],
         "status": c.status,
         "last_post": last,
@@ -204,18 +225,29 @@ def write_all(b: Builder, out_dir: Path, registry_format: str) -> dict[str, Any]
     rng = b.rng
     as_xlsx = registry_format == "xlsx"
     nat_layout = _pick(b, NATIONAL_HEADERS)
-    prov_layout = _pick(b, PROVINCIAL_HEADERS)
+    # the provincial platform words its columns differently from the national system where it can
+    prov_layout = _pick(b, PROVINCIAL_HEADERS, frozenset(h for k, h in nat_layout if k not in ("seq", "status")))
     if not b.city_scope:
         prov_layout = [(k, "所属地区" if k == "region" else h) for k, h in prov_layout]
+        nat_layout = [(k, "所属区县" if k == "region" else h) for k, h in nat_layout]
     crawl_layout = _pick(b, CRAWLED_HEADERS)
     nat_style = one(rng, ("full", "short"))
 
+    per_unit: dict[int, int] = {}
+    for a in b.accounts:
+        if a.role == "registered":
+            per_unit[id(a.unit)] = per_unit.get(id(a.unit), 0) + 1
+    b.multi_units = frozenset(u for u, n in per_unit.items() if n > 1)
     nat, prov, crawl = [], [], []
     for a in b.accounts:
         if a.nat is not None:
             nat.append((a, reg_cells(b, a, a.nat, "national", nat_style, as_xlsx)))
+            if a.dup_src == "national":                  # filed twice: the same row again, just below
+                nat.append((a, {**nat[-1][1], "_dup": True}))
         if a.prov is not None:
             prov.append((a, reg_cells(b, a, a.prov, "provincial", "", as_xlsx)))
+            if a.dup_src == "provincial":
+                prov.append((a, {**prov[-1][1], "_dup": True}))
         if a.crawl is not None:
             crawl.append((a, crawl_cells(b, a)))
     nat.sort(key=lambda t: (t[0].order, t[0].aid))
@@ -230,10 +262,16 @@ def write_all(b: Builder, out_dir: Path, registry_format: str) -> dict[str, Any]
         title = (f"附件2 {cp.year}年第{quarter}季度全{'市' if b.city_scope else '省'}"
                  f"政务新媒体备案情况表")
         first_prov = 3
-    for i, (a, _) in enumerate(nat):
-        a.nat.row = i + 2                                   # type: ignore[union-attr]
-    for i, (a, _) in enumerate(prov):
-        a.prov.row = i + first_prov                         # type: ignore[union-attr]
+    for i, (a, cells) in enumerate(nat):
+        if "_dup" in cells:
+            a.dup_row = i + 2
+        else:
+            a.nat.row = i + 2                               # type: ignore[union-attr]
+    for i, (a, cells) in enumerate(prov):
+        if "_dup" in cells:
+            a.dup_row = i + first_prov
+        else:
+            a.prov.row = i + first_prov                     # type: ignore[union-attr]
     for i, (a, _) in enumerate(crawl):
         a.crawl.row = i + 2                                 # type: ignore[union-attr]
 
@@ -281,6 +319,8 @@ def account_json(a: Account) -> dict[str, Any]:
     }
     if a.crawl is not None and a.crawl.name_text is not None and a.crawl.name_text != a.name:
         out["crawled_name"] = a.crawl.name_text
+    if a.dup_src is not None:
+        out[f"{a.dup_src}_dup_row"] = a.dup_row
     if a.cases:
         out["cases"] = list(a.cases)
     return out
@@ -331,6 +371,68 @@ def findings(b: Builder, covered: frozenset[str]) -> list[dict[str, Any]]:
                 add("registry_mismatch", a, both, "status")
             if n.owner_unit is not p.owner_unit:
                 add("registry_mismatch", a, both, "owner")
+    platform_findings(b, add, covered)
     order = {k: i for i, k in enumerate(FINDING_KINDS)}
     out.sort(key=lambda f: order[f["kind"]])
     return out
+
+
+def _all_refs(a: Account) -> list[dict[str, Any]]:
+    return [_ref(s, r.row) for s, r in (("national", a.nat), ("provincial", a.prov), ("crawled", a.crawl))
+            if r is not None]
+
+
+def _active(a: Account, inside: frozenset[str]) -> bool:
+    """In scope, filed as operating (or with an empty status) somewhere, not shown gone by the crawl."""
+    if a.region not in inside or a.unit is None:
+        return False
+    if a.crawl is not None and a.crawl.gone:
+        return False
+    return any(r is not None and r.status != "closed" for r in (a.nat, a.prov))
+
+
+def platform_findings(b: Builder, add: Any, covered: frozenset[str]) -> None:
+    """stale, zombie, cert_mismatch, personal_account, duplicate_filing, duplicate_on_platform,
+    name_inconsistent: the rules of DOMAIN.md as reconcile/checks state them."""
+    inside = frozenset(d.name for d in b.inside)
+    groups: dict[tuple[str, str], list[Account]] = {}
+    for a in b.accounts:
+        regs = [r for r in (a.nat, a.prov) if r is not None]
+        c = a.crawl
+        if regs and c is not None and not c.gone:         # filed and found operating on the platform
+            days = c.days if c.days is not None else 0
+            if days >= STALE_DAYS:                       # a zombie is also stale (no post in 14 days)
+                add("stale", a, _all_refs(a))
+            if days >= ZOMBIE_DAYS:
+                add("zombie", a, _all_refs(a))
+            verified = c.verified or a.verified
+            if verified in ("none", "enterprise"):
+                add("cert_mismatch", a, _all_refs(a))
+            elif verified == "personal":
+                add("personal_account", a, _all_refs(a))
+            elif (c.owner_unit or a.unit) is not regs[0].owner_unit:
+                add("cert_mismatch", a, _all_refs(a), "owner")
+        if a.dup_src is not None:
+            reg = a.nat if a.dup_src == "national" else a.prov
+            assert reg is not None
+            add("duplicate_filing", a, [_ref(a.dup_src, reg.row), _ref(a.dup_src, a.dup_row)])
+        if regs and _active(a, inside) and a.platform not in MULTI_ACCOUNT_PLATFORMS:
+            unit = regs[0].owner_unit                      # the unit as filed (national first)
+            groups.setdefault((unit.owner, a.platform), []).append(a)
+    by_unit: dict[str, list[Account]] = {}
+    for (unit, _), accs in groups.items():
+        by_unit.setdefault(unit, []).extend(accs)
+        if len(accs) > 1:
+            for a in accs:
+                add("duplicate_on_platform", a, _all_refs(a))
+    for accs in by_unit.values():
+        names = {a.name for a in accs}
+        if len(names) < 2 or len({a.platform for a in accs}) < 2:
+            continue
+        counts = {n: sum(1 for a in accs if a.name == n) for n in names}
+        wechat = {a.name for a in accs if a.platform == "微信公众号"}
+        ordered = sorted(accs, key=lambda a: a.platform)
+        main = max((a.name for a in ordered), key=lambda n: (counts[n], n in wechat))
+        for a in ordered:
+            if a.name != main:
+                add("name_inconsistent", a, _all_refs(a))

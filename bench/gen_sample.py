@@ -39,6 +39,7 @@ class Planted:
 class Sample:
     def __init__(self) -> None:
         self.b = Builder(SEED, SCOPE, CHECKPOINT)
+        self.b.multi_platform_name_typos = False
         self.planted: list[Planted] = []
 
     def unit(self, region: str, owner: str, dept: str, kind: str = "government", *, town: str | None = None,
@@ -119,7 +120,9 @@ def plant(s: Sample) -> None:
                   f"same name on two platforms (平安咸宁 on {platform}); provincial owner 市公安局", atype="订阅号")
         a.prov.owner_text = "市公安局"
     tsp = s.unit(ts, "通山县公安局", "police")
-    s.reg(tsp, "微信公众号", "通山公安", "通山县公安局微信公众号“通山公安”", "通山公安 (WeChat)")
+    s.reg(tsp, "微信公众号", "通山公安",
+          "名称不规范：通山县公安局微信公众号名为“通山公安”，微博、抖音为“平安通山”（以多数名称为准）",
+          "name_inconsistent: 通山县公安局 is 通山公安 on WeChat but 平安通山 on 微博 and 抖音 (the majority name)")
     for platform in ("微博", "抖音"):
         s.reg(tsp, platform, "平安通山", f"平安通山（{platform}），与平安崇阳仅一字之差",
               f"平安通山 on {platform} (vs 平安崇阳)")
@@ -200,8 +203,12 @@ def plant(s: Sample) -> None:
     media_cb = s.unit(cb, "赤壁市融媒体中心", "media", "institution")
     s.reg(media_cb, "抖音", "赤壁融媒", "赤壁融媒", "赤壁融媒")
     a = s.reg(s.unit(cb, "赤壁市人民政府办公室", "gov_office"), "微信公众号", "赤壁发布",
-              "全国系统主办单位为赤壁市融媒体中心（另一单位）", "registry_mismatch owner (national lists another unit)")
-    a.nat.owner_unit = media_cb
+              "全国系统主办单位为赤壁市广播电视台（另一单位，无其他账号）；平台认证主体为赤壁市人民政府办公室，"
+              "与全国系统备案的主办单位不一致（认证信息不规范）",
+              "registry_mismatch owner (national lists another unit, which runs no account) + cert_mismatch owner "
+              "(verified by 赤壁市人民政府办公室, not the unit the national registry names)")
+    a.nat.owner_unit = s.unit(cb, "赤壁市广播电视台", "radio", "institution")
+    plant_platform_cases(s)
     # --- unfiled (瞒报漏报) and crawl-only non-findings --------------------------------------
     for region, owner, dept, kind, platform, name, status in (
         (xa, "咸安区司法局", "justice", "government", "微信公众号", "法治咸安", "正常"),
@@ -252,11 +259,16 @@ def _rows(a: Account) -> str:
     for src, rec in (("national", a.nat), ("provincial", a.prov), ("crawled", a.crawl)):
         if rec is not None:
             parts.append(f"{SOURCE_ZH[src]}:{rec.row}")
+        if a.dup_src == src:
+            parts.append(f"{SOURCE_ZH[src]}:{a.dup_row}")
     return "、".join(parts) or "—"
 
 
 KIND_ZH = {"unfiled": "瞒报漏报", "wrong_type": "备案类型错误", "deleted_still_registered": "已注销未在系统注销",
-           "registry_mismatch": "备案数据不一致"}
+           "registry_mismatch": "备案数据不一致", "stale": "监测点前两周未更新", "zombie": "长期未更新(僵尸账号)",
+           "cert_mismatch": "认证信息不规范", "personal_account": "以个人名义开设",
+           "duplicate_on_platform": "同一平台开设多个账号", "duplicate_filing": "重复备案",
+           "name_inconsistent": "名称不规范"}
 FIELD_ZH = {"filed": "仅一个系统备案", "account_type": "账号类型", "status": "运营状态", "owner": "主办单位"}
 
 
@@ -317,7 +329,12 @@ def readme(s: Sample, truth: dict[str, Any]) -> str:
         "规则（与 `reconcile/checks` 相同）：瞒报漏报＝平台上范围内政府/事业单位认证、状态正常或为空、两个系统都未备案；"
         "备案类型错误＝微信公众号备案的订阅号/服务号与平台不同；已注销未在系统注销＝平台显示已注销/不存在/封禁而系统仍为正常"
         "（或状态为空），或系统正常运营但完整采集的平台上找不到；备案数据不一致＝只在一个系统备案，或两系统的账号类型、"
-        "运营状态（正常与注销）、主办单位（不同单位）不一致。未预置的其他账号带有随机的表面差异（全角、空格、错字、破折号、"
+        "运营状态（正常与注销）、主办单位（不同单位）不一致；监测点前两周未更新＝平台正常的已备案账号在监测点前 14 天内"
+        "（含监测点当天，即 10月31日–11月13日）无发布；长期未更新＝90 天及以上无发布（同时也算两周未更新）；"
+        "认证信息不规范＝平台未认证或企业认证，或认证主体不是备案的主办单位（全国系统优先）；以个人名义开设＝个人认证；"
+        "同一平台开设多个账号＝同一单位在同一平台有两个及以上正常运营的已备案账号（每个账号各一条）；重复备案＝同一系统中"
+        "同一账号备案多行（一条，列出这些行）；名称不规范＝同一单位在不同平台的账号名称不同（以多数名称为准，相同时以微信"
+        "公众号名称为准，列出其余账号）。其他账号平台上均正常、两周内有发布、由主办单位进行政府机构或事业单位认证。未预置的其他账号带有随机的表面差异（全角、空格、错字、破折号、"
         "主办单位省略地区、微博“官博”后缀、繁体、平台标签写法、账号ID缺失或大小写不同），这些都不是问题。",
         "",
         "---",
@@ -347,5 +364,67 @@ def readme(s: Sample, truth: dict[str, Any]) -> str:
         lines.append(f"| {i} | {a.name} | {a.platform} | {p.en} | {_rows(a)} |")
     lines += ["", "Every other account carries random cosmetic noise only (full-width characters, spaces, typos, "
               "dashes, owners without the region prefix, 微博 suffixes, traditional characters, label variants, "
-              "missing or re-cased ids); none of it is a finding.", ""]
+              "missing or re-cased ids, 认证主体 without the region prefix); none of it is a finding. Every other account "
+              "posted within the 14 days before the checkpoint, is verified by its own unit as a government body or "
+              "institution, runs one account per platform and keeps one name across platforms.", ""]
     return "\n".join(lines)
+
+
+def plant_platform_cases(s: Sample) -> None:
+    """stale, zombie, cert_mismatch, personal_account, duplicate_on_platform, duplicate_filing,
+    name_inconsistent (通山公安 vs 平安通山 above is one too)."""
+    xn, xa, jy, cb, tc, cy, ts = "咸宁市", "咸安区", "嘉鱼县", "赤壁市", "通城县", "崇阳县", "通山县"
+    cp = CHECKPOINT
+    # --- updates: the window is the 14 days ending on the checkpoint (10月31日–11月13日) ---------
+    for region, owner, dept, kind, platform, name, days, zh, en in (
+        (xn, "咸宁市审计局", "audit", "government", "微信公众号", "咸宁审计", 14,
+         "监测点前两周未更新：最近发布于{d}（距监测点 14 天，刚好超出 10月31日–11月13日）",
+         "stale at the boundary: last post {d}, 14 days before the checkpoint"),
+        (jy, "嘉鱼县林业局", "forestry", "government", "微博", "嘉鱼林业", 35,
+         "监测点前两周未更新：最近发布于{d}", "stale: last post {d}"),
+        (cb, "赤壁市财政局", "finance", "government", "微信公众号", "赤壁财政", 60,
+         "监测点前两周未更新：最近发布于{d}", "stale: last post {d}"),
+        (tc, "通城县档案馆", "archives", "institution", "微信公众号", "通城档案", 120,
+         "长期未更新(僵尸账号)：最近发布于{d}（120 天），同时也是监测点前两周未更新",
+         "zombie (120 days, last post {d}); also stale"),
+        (cy, "崇阳县信访局", "petition", "government", "微博", "阳光信访崇阳", 400,
+         "长期未更新(僵尸账号)：最近发布于{d}（400 天），同时也是监测点前两周未更新",
+         "zombie (400 days, last post {d}); also stale"),
+        (xn, "咸宁市统计局", "stats", "government", "微信公众号", "咸宁统计", 13,
+         "最近发布于{d}（距监测点 13 天，在两周内，无问题）",
+         "last post {d}, 13 days before the checkpoint: current (no finding)"),
+    ):
+        d = (cp - dt.timedelta(days=days)).isoformat()
+        a = s.reg(s.unit(region, owner, dept, kind), platform, name, zh.format(d=d), en.format(d=d))
+        a.crawl.days = days
+    # --- verification ---------------------------------------------------------------------------
+    a = s.reg(s.unit(xa, "咸安区农业农村局", "agri"), "微信公众号", "咸安农业农村",
+              "认证信息不规范：平台显示未认证（未进行政府机构认证）", "cert_mismatch: not verified on the platform")
+    a.crawl.verified = "none"
+    other = s.unit(ts, "通山县自然资源和规划局", "natres")
+    a = s.reg(s.unit(ts, "通山县水利和湖泊局", "water"), "抖音", "通山水利",
+              "认证信息不规范：认证主体为通山县自然资源和规划局，与备案的主办单位通山县水利和湖泊局不一致",
+              "cert_mismatch owner: verified by 通山县自然资源和规划局, filed by 通山县水利和湖泊局")
+    a.crawl.owner_unit = other
+    for region, owner, dept, platform, name in ((jy, "嘉鱼县妇女联合会", "women", "微博", "嘉鱼妇联"),
+                                                (xn, "咸宁市退役军人事务局", "veterans", "抖音", "咸宁退役军人")):
+        a = s.reg(s.unit(region, owner, dept), platform, name,
+                  f"以个人名义开设：{platform}平台为个人认证", f"personal_account: verified as a person on {platform}")
+        a.crawl.verified = "personal"
+    # --- one unit, one account per platform; one name across platforms ------------------------
+    health = s.unit(cy, "崇阳县卫生健康局", "health")
+    for name in ("崇阳卫健", "健康崇阳"):
+        s.reg(health, "微信公众号", name, f"同一平台开设多个账号：崇阳县卫生健康局的微信公众号“{name}”（另有一个，均已备案）",
+              f"duplicate_on_platform: 崇阳县卫生健康局 runs two WeChat accounts ({name})")
+    culture = s.unit(xn, "咸宁市文化和旅游局", "culture")
+    s.reg(culture, "微信公众号", "咸宁文旅", "咸宁市文化和旅游局的微信公众号“咸宁文旅”",
+          "咸宁市文化和旅游局 on WeChat: 咸宁文旅")
+    s.reg(culture, "抖音", "乐游咸宁", "名称不规范：同一单位在抖音名为“乐游咸宁”，微信公众号为“咸宁文旅”",
+          "name_inconsistent: the same unit is 乐游咸宁 on 抖音 but 咸宁文旅 on WeChat")
+    # --- filed twice in one registry -----------------------------------------------------------
+    a = s.reg(s.unit(xn, "咸宁市医疗保障局", "medins"), "微信公众号", "咸宁医保",
+              "重复备案：全国系统中同一账号备案两次（相邻两行）", "duplicate_filing: filed twice in the national registry")
+    a.dup_src = "national"
+    a = s.reg(s.unit(tc, "通城县林业局", "forestry"), "微博", "通城林业",
+              "重复备案：省级平台中同一账号备案两次", "duplicate_filing: filed twice in the provincial registry")
+    a.dup_src = "provincial"

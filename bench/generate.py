@@ -43,6 +43,7 @@ _MORE_WEIGHTS = (30, 30, 8, 12, 3)
 WECHAT_SHARE, COVERED_SHARE = 0.55, 0.85   # rough shares, to turn defect_rate into per-account odds
 _TOP_DEPTS = frozenset(d[0] for d in DEPARTMENTS)
 _RENAMES = ("乐游{s}", "{s}之声", "看{s}", "{s}在线", "{s}微视界", "{s}身边事", "i{s}", "{s}云直播", "悦享{s}")
+MULTI_PLATFORMS = ("移动客户端",)   # a unit may run several (reconcile: MULTI_ACCOUNT_PLATFORMS)
 _HEX_TO_ALPHA = str.maketrans("0123456789abcdef", "abcdeghjklmnpqrs")
 
 
@@ -68,6 +69,8 @@ class Crawl:
     name_text: str | None = None
     verified: str | None = None   # overrides the account's verified kind
     row: int = 0
+    days: int | None = None       # days from the last post to the checkpoint (None: drawn when written)
+    owner_unit: Unit | None = None  # verified by another unit than the account's (cert_mismatch)
 
     @property
     def gone(self) -> bool:
@@ -93,6 +96,8 @@ class Account:
     opened: dt.date | None = None
     clean: bool = False           # planted case: no random noise
     cases: list[str] = field(default_factory=list)
+    dup_src: str | None = None    # "national" | "provincial": filed a second time there (duplicate_filing)
+    dup_row: int = 0
 
 
 class Builder:
@@ -118,6 +123,11 @@ class Builder:
         for towns in REAL_TOWNS.values():
             self.towns_taken.update(short_name(t) for t in towns.split())
         self._unit_seq = 0
+        # reconcile's name_inconsistent check reads registry names and takes a one-character typo in
+        # a short name for another name; the shipped sample (an exact test) turns these typos off
+        # for units with several accounts. Generated data keeps them.
+        self.multi_platform_name_typos = True
+        self.multi_units: frozenset[int] = frozenset()
 
     # ---- units, names, ids -------------------------------------------------------------------
     def div(self, name: str) -> Division:
@@ -215,7 +225,7 @@ class Builder:
         a.nat = Reg(a.atype, "active", a.unit)
         a.prov = Reg(a.atype, "active", a.unit)
         if a.platform in COVERED:
-            a.crawl = Crawl("正常" if self.rng.random() < 0.9 else "")
+            a.crawl = Crawl("正常" if self.rng.random() < 0.9 else "", days=rint(self.rng, 0, 13))
         return a
 
     def fill_registered(self, n: int, defect_rate: float, quotas: dict[str, int] | None = None) -> None:
@@ -232,14 +242,63 @@ class Builder:
                 if name is None:
                     continue
                 self.filed_units.setdefault(div.name, []).append(unit)
-                for j, platform in enumerate(self.platforms_for(unit)):
+                platforms = self.platforms_for(unit)
+                unit_defect = self.unit_defect(platforms, defect_rate)
+                if unit_defect == "duplicate_on_platform":
+                    platforms.append(platforms[0])
+                odd = rint(rng, 1, len(platforms) - 1) if unit_defect == "name_inconsistent" else -1
+                for j, platform in enumerate(platforms):
                     if made >= target:
                         break
-                    own = name if j == 0 or rng.random() < 0.85 else (self.claim_name(unit) or name)
+                    own = name
+                    if j == odd or (unit_defect == "duplicate_on_platform" and j == len(platforms) - 1):
+                        own = self.rename(unit)          # another name: planted on purpose
                     a = self.register(self.account(unit, platform, own, "registered"))
+                    if j == odd:
+                        a.cases.append("name_inconsistent")
+                    elif own != name:
+                        a.cases.append("duplicate_on_platform")
                     self.plant_defect(a, defect_rate)
+                    self.plant_new_defect(a, defect_rate)
                     self.benign(a)
                     made += 1
+
+    def unit_defect(self, platforms: list[str], p: float) -> str | None:
+        """A unit-level defect: a second account on its only platform, or another name on one
+        of its platforms. Odds chosen so that each gives about ``p`` findings per account."""
+        rng = self.rng
+        if len(platforms) == 1 and platforms[0] not in MULTI_PLATFORMS:
+            # two findings per planted unit; single-platform units hold about a third of the accounts
+            if rng.random() < p * 1.5:
+                return "duplicate_on_platform"
+        elif len(platforms) > 1 and rng.random() < min(p * 4, 0.5):
+            return "name_inconsistent"
+        return None
+
+    def plant_new_defect(self, a: Account, p: float) -> None:
+        """Defects seen on the platform (stale, zombie, verification) and duplicate filings."""
+        rng = self.rng
+        c = a.crawl
+        if rng.random() < p:
+            regs = [s for s, r in (("national", a.nat), ("provincial", a.prov)) if r is not None]
+            if regs:
+                a.dup_src = one(rng, regs)
+        if c is None or c.gone:
+            return
+        q = min(p / COVERED_SHARE, 0.2)
+        what = pick(rng, ("none", "stale", "zombie", "cert", "personal"), (max(0.0, 1 - 4 * q), q, q, q, q))
+        if what == "stale":
+            c.days = rint(rng, 15, 89)
+        elif what == "zombie":
+            c.days = rint(rng, 90, 700)
+        elif what == "personal":
+            c.verified = "personal"
+        elif what == "cert":
+            other = self.other_unit(a.unit) if rng.random() < 0.4 else None
+            if other is not None:
+                c.owner_unit = other
+            else:
+                c.verified = "none"
 
     def plant_defect(self, a: Account, p: float) -> None:
         rng = self.rng
@@ -273,8 +332,12 @@ class Builder:
             other = self.other_unit(a.unit) if what == "owner" else None
             if what == "status":
                 one(rng, (a.nat, a.prov)).status = "closed"
+            elif other is not None and rng.random() < 0.7:
+                a.prov.owner_unit = other
             elif other is not None:
-                (a.prov if rng.random() < 0.7 else a.nat).owner_unit = other
+                # a unit with no account of its own: the national registry then names a unit that
+                # runs nothing else (no accidental duplicate_on_platform / name_inconsistent)
+                a.nat.owner_unit = self.spare_unit(a.unit) or other
             elif rng.random() < 0.5:
                 a.nat = None
             else:
@@ -287,6 +350,17 @@ class Builder:
         pool = [u for u in self.top_units.get(unit.region.name, ())
                 if u.dept != unit.dept and u.owner not in unit.owner and unit.owner not in u.owner]
         return one(self.rng, pool) if pool else None
+
+    def spare_unit(self, unit: Unit | None) -> Unit | None:
+        """A fresh department of the same region that will never run an account, clearly not ``unit``
+        (None once the region's departments are used up)."""
+        if unit is None:
+            return None
+        for _ in range(3):
+            u = self.next_unit(unit.region)
+            if u.dept in _TOP_DEPTS and u.owner not in unit.owner and unit.owner not in u.owner:
+                return u   # a department: clearly another unit (villages of one town differ by 2 chars)
+        return None
 
     def benign(self, a: Account) -> None:
         """Noise in the registries that changes nothing: ids missing/cased, empty cells, renames."""

@@ -4,6 +4,7 @@
     python bench/run.py --sizes 50000 --repeat 5
     python bench/run.py --national-scale        # 200k national + 200k provincial + 1M crawled rows
     python bench/run.py --sample                # the shipped sample_data/ only
+    python bench/run.py --folder DIR            # a folder written by bench/generate.py
 
 Prints, per size: the median wall time and peak RSS of `reconcile run` (a fresh process, Python
 start-up included), the wall time and peak RSS of each stage measured in-process (read,
@@ -272,10 +273,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--sample", action="store_true", help="only the shipped sample_data/")
+    ap.add_argument("--folder", type=Path, action="append", help="benchmark these generated folders instead")
     ap.add_argument("--national-scale", action="store_true",
                     help="200k national + 200k provincial + 1M crawled rows")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.folder:
+        for folder in args.folder:
+            bench_folder(folder.name, folder, args.repeat, not args.no_baseline)
+        return
     if args.sample:
         bench_folder("sample_data", ROOT / "sample_data", args.repeat, with_baseline=False)
         return

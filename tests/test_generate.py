@@ -7,6 +7,7 @@ openpyxl / csv, the way a clerk's tools would.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import hashlib
 import io
@@ -26,6 +27,7 @@ if str(ROOT) not in sys.path:
 
 from bench.generate import generate, make_sample  # noqa: E402
 from bench.score import score  # noqa: E402
+from reconcile.schema import FINDING_KINDS  # noqa: E402
 
 SAMPLE = ROOT / "sample_data"
 NAME_HEADERS = ("政务新媒体名称", "账号名称", "新媒体名称", "名称", "新媒体\n名称", "昵称")
@@ -74,6 +76,10 @@ def csv_rows(path: Path, encoding: str) -> dict[int, dict[str, str]]:
         return {i + 2: row for i, row in enumerate(reader)}
 
 
+def without_seq(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k != "序号"}
+
+
 def name_of(row: dict) -> str:
     return next(str(v) for k, v in row.items() if k in NAME_HEADERS)
 
@@ -110,6 +116,11 @@ def test_truth_rows_point_at_the_named_accounts(small: tuple[Path, dict]) -> Non
             expected = acc.get("crawled_name", acc["name"]) if source == "crawled" else acc["name"]
             got = name_of(table[row])
             assert close(loose(got), loose(expected)), (source, row, got, expected)
+            dup = acc.get(f"{source}_dup_row")
+            if dup is not None:   # filed twice: the same row again (序号 aside)
+                assert dup not in seen[source]
+                seen[source].add(dup)
+                assert without_seq(table[dup]) == without_seq(table[row])
     # every data row belongs to exactly one account
     assert seen["national"] == set(national)
     assert seen["provincial"] == set(provincial)
@@ -139,11 +150,12 @@ def test_findings_follow_the_rules(small: tuple[Path, dict]) -> None:
     truth = small[1]
     by_id = {a["id"]: a for a in truth["accounts"]}
     kinds = {f["kind"] for f in truth["findings"]}
-    assert kinds == {"unfiled", "wrong_type", "deleted_still_registered", "registry_mismatch"}
+    assert kinds == set(FINDING_KINDS) == set(truth["kinds"])
     for f in truth["findings"]:
         acc = by_id[f["account"]]
         rows = {(r["source"], r["row"]) for r in f["records"]}
-        assert rows <= {(s, acc[f"{s}_row"]) for s in ("national", "provincial", "crawled")}
+        assert rows <= {(s, acc.get(f"{s}{dup}_row")) for s in ("national", "provincial", "crawled")
+                        for dup in ("", "_dup")}
         if f["kind"] == "unfiled":
             assert acc["national_row"] is None and acc["provincial_row"] is None
             assert acc["role"] == "unfiled"
@@ -154,6 +166,89 @@ def test_findings_follow_the_rules(small: tuple[Path, dict]) -> None:
     # distractors never produce findings
     flagged = {f["account"] for f in truth["findings"]}
     assert not any(by_id[i]["role"] in ("enterprise", "personal", "out_of_scope", "unfiled_gone") for i in flagged)
+
+
+def _days_before_checkpoint(text: str, checkpoint: dt.date) -> int:
+    """Days from a crawled 最近发布时间 cell (any of the generator's date spellings) to the checkpoint."""
+    nums = [int(x) for x in re.findall(r"\d+", unicodedata.normalize("NFKC", text))[:3]]
+    day = dt.date(1899, 12, 30) + dt.timedelta(days=nums[0]) if len(nums) == 1 else dt.date(*nums)  # Excel serial
+    return (checkpoint - day).days
+
+
+def test_platform_findings_follow_the_crawled_file(small: tuple[Path, dict]) -> None:
+    """stale/zombie/cert/personal are read back from crawled.csv; every other filed account found
+    operating posted within 14 days and is verified as a government body or institution."""
+    out, truth = small
+    crawled = csv_rows(out / "crawled.csv", "gb18030")
+    checkpoint = dt.date.fromisoformat(truth["checkpoint"])
+    by_kind: dict[str, set[str]] = {}
+    for f in truth["findings"]:
+        by_kind.setdefault(f["kind"], set()).add(f["account"])
+    assert by_kind["zombie"] <= by_kind["stale"]              # a zombie is also stale
+    judged = 0
+    for acc in truth["accounts"]:
+        filed = acc["national_row"] is not None or acc["provincial_row"] is not None
+        row = crawled.get(acc["crawled_row"]) if acc["crawled_row"] else None
+        if not filed or row is None or row["账号状态"] in ("已注销", "不存在", "封禁"):
+            continue
+        judged += 1
+        last = row.get("最近发布时间") or row.get("最后更新时间")
+        assert last, acc                                      # always given: no "not judged" note
+        days = _days_before_checkpoint(last, checkpoint)
+        assert (days >= 14) == (acc["id"] in by_kind["stale"]), (acc["name"], days)
+        assert (days >= 90) == (acc["id"] in by_kind["zombie"]), (acc["name"], days)
+        verified = row["认证类型"]
+        assert (verified == "个人认证") == (acc["id"] in by_kind["personal_account"])
+        if verified in ("未认证", "企业认证"):
+            assert acc["id"] in by_kind["cert_mismatch"]
+        elif acc["id"] not in by_kind["cert_mismatch"] and verified != "个人认证":
+            assert verified in ("政府机构认证", "事业单位认证")
+            # the owner itself, or without its region prefix (区妇女联合会 for 青山区妇女联合会)
+            verified_by, owner, region = loose(row["认证主体"]), acc["owner"], acc["region"]
+            level = "林区" if region.endswith("林区") else region[-1]
+            short = owner.replace(region, level, 1)
+            assert verified_by in (owner, short, short.removeprefix("中共"), owner.removeprefix(region)), acc
+    assert judged > 300
+
+
+def test_unit_findings_and_duplicate_filings(small: tuple[Path, dict]) -> None:
+    out, truth = small
+    by_id = {a["id"]: a for a in truth["accounts"]}
+    national = xlsx_rows(out / "national.xlsx")
+    provincial = xlsx_rows(out / "provincial.xlsx")
+    for f in truth["findings"]:
+        acc = by_id[f["account"]]
+        if f["kind"] == "duplicate_filing":
+            (src,) = {r["source"] for r in f["records"]}
+            table = national if src == "national" else provincial
+            a, b = sorted(r["row"] for r in f["records"])
+            assert a == acc[f"{src}_row"] and b == acc[f"{src}_dup_row"]
+            assert without_seq(table[a]) == without_seq(table[b])
+        if f["kind"] in ("duplicate_on_platform", "name_inconsistent"):
+            assert {r["source"] for r in f["records"]} >= {"national", "provincial"}
+    # one unit, several accounts on one platform: every one of them is listed
+    groups: dict[tuple[str, str], list[str]] = {}
+    for f in truth["findings"]:
+        if f["kind"] == "duplicate_on_platform":
+            groups.setdefault((f["owner"], f["platform"]), []).append(f["name"])
+    assert groups and all(len(names) >= 2 and len(set(names)) == len(names) for names in groups.values())
+    # a name_inconsistent account's unit has another account, on another platform, named otherwise
+    for f in truth["findings"]:
+        if f["kind"] == "name_inconsistent":
+            others = [a for a in truth["accounts"] if a["owner"] == f["owner"] and a["role"] == "registered"
+                      and a["platform"] != f["platform"]]
+            assert any(a["name"] != f["name"] for a in others), f
+    # elsewhere (no planted case) one unit keeps one name across platforms
+    names_by_owner: dict[str, set[str]] = {}
+    planted: set[str] = set()
+    for a in truth["accounts"]:
+        if a["role"] == "registered":
+            names_by_owner.setdefault(a["owner"], set()).add(a["name"])
+            if {"name_inconsistent", "duplicate_on_platform"} & set(a.get("cases", ())):
+                planted.add(a["owner"])
+    flagged = {f["owner"] for f in truth["findings"] if f["kind"] in ("name_inconsistent", "duplicate_on_platform")}
+    assert flagged <= planted | {f["owner"] for f in truth["findings"] if f["kind"] == "registry_mismatch"}
+    assert all(len(n) == 1 for o, n in names_by_owner.items() if o not in planted)
 
 
 def test_csv_registries_and_crawled_rows(tmp_path: Path) -> None:
@@ -188,8 +283,9 @@ def test_sample_plants_every_case_and_kind() -> None:
     for f in truth["findings"]:
         key = f["kind"] + (f":{f['field']}" if f["field"] else "")
         counts[key] = counts.get(key, 0) + 1
-    for kind in ("unfiled", "wrong_type", "deleted_still_registered"):
-        assert 2 <= counts[kind] <= 5, kind
+    for kind in FINDING_KINDS:
+        n = sum(v for k, v in counts.items() if k.split(":")[0] == kind)
+        assert 2 <= n <= (8 if kind == "registry_mismatch" else 5), kind
     for field in ("filed", "account_type", "status", "owner"):
         assert 2 <= counts[f"registry_mismatch:{field}"] <= 5, field
     named = {(f["kind"], f["name"]) for f in truth["findings"]}
@@ -263,9 +359,9 @@ def test_score_cli_prints_a_report(tmp_path: Path, capsys: pytest.CaptureFixture
     truth_path = SAMPLE / "truth.json"
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     result = perfect_result(truth)
-    result["findings"].append({"kind": "stale", "name": "x", "records": []})
+    result["findings"].append({"kind": "future_kind", "name": "x", "records": []})  # not in the truth
     (tmp_path / "r.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     assert main([str(tmp_path / "r.json"), str(truth_path), "--json", str(tmp_path / "s.json")]) == 0
     out = capsys.readouterr().out
-    assert "national-crawled" in out and "registry_mismatch" in out and "stale 1" in out
-    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["findings"]["unscored_kinds"] == {"stale": 1}
+    assert "national-crawled" in out and "registry_mismatch" in out and "future_kind 1" in out
+    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["findings"]["unscored_kinds"] == {"future_kind": 1}
