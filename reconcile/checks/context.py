@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from reconcile.config import Config
 from reconcile.result import Finding, RecordRef
@@ -24,6 +27,7 @@ class CheckContext:
     files: dict[str, str]              # source -> file name shown in "来源"
     crawled_platforms: frozenset[str]  # platforms the crawl covered (not-found there is evidence)
     notes: list[str] = field(default_factory=list)  # what a check could not judge, each said once
+    crawled_files: tuple[str, ...] = ()  # several crawled files: the file of each crawled record (by position)
 
     def note(self, text: str) -> None:
         """Record that a check could not judge something (shown once in every output)."""
@@ -36,7 +40,11 @@ class CheckContext:
         for s in sources:
             r = row.get(f"{PREFIX[s]}_row")
             if r is not None and not pd.isna(r):
-                out.append(RecordRef(s, int(r), self.files.get(s, "")))
+                pos = row.get(PREFIX[s]) if s == "crawled" and self.crawled_files else None
+                if pos is not None and not pd.isna(pos):
+                    out.append(RecordRef(s, int(r), self.crawled_files[int(pos)], several=True))
+                else:
+                    out.append(RecordRef(s, int(r), self.files.get(s, "")))
         return tuple(out)
 
     def finding(self, kind: str, row: pd.Series, detail: str, records: tuple[RecordRef, ...], *,
@@ -113,14 +121,38 @@ def date_zh_short(d: object) -> str:
 MULTI_ACCOUNT_PLATFORMS = frozenset({"微信小程序", "移动客户端", "其他"})
 
 
+_NUMERALS = re.compile(r"[0-9零〇一二两三四五六七八九十百千]+")
+
+
+def typo_equal(a: str, b: str, min_len: int = 5) -> bool:
+    """Two names that differ by one character at most, neither short nor in a number
+    ("咸安区第40实验雪校" = "咸安区第40实验学校"; "第40" ≠ "第41"; "民政局" ≠ "财政局")."""
+    if a == b:
+        return True
+    return (min(len(a), len(b)) >= min_len and Levenshtein.distance(a, b) <= 1
+            and _NUMERALS.findall(a) == _NUMERALS.findall(b))
+
+
 def unit_keys(view: pd.DataFrame) -> pd.Series:
-    """Per account, the unit that runs it: region label + owner core (registry values first);
-    NA when no owner is known."""
-    owner = view["n_owner_core"].astype(object)
-    for p in ("p", "c"):
-        owner = owner.where(owner.notna() & (owner.astype(str) != ""), view[f"{p}_owner_core"])
-    ok = owner.notna() & (owner.astype(str) != "")
-    key = view["region_label"].astype(str) + "|" + owner.astype(str)
+    """Per account, the unit that runs it: its place (province/city/county) + owner core
+    (registry values first), one-character typos of an owner folded into the spelling used
+    most in that place; NA when no owner is known."""
+    owner = first_text(view, "owner_core")
+    place = (first_text(view, "province").fillna("") + "|" + first_text(view, "city").fillna("") + "|"
+             + first_text(view, "county").fillna(""))
+    ok = owner.notna()
+    canon: dict[tuple[str, str], str] = {}
+    frame = pd.DataFrame({"place": place[ok], "owner": owner[ok]})
+    for plc, grp in frame.groupby("place", sort=False):
+        reps: list[str] = []
+        for core in grp["owner"].value_counts().index.tolist():
+            hit = process.extractOne(core, reps, scorer=Levenshtein.distance, score_cutoff=1) if reps else None
+            rep = hit[0] if hit is not None and typo_equal(core, hit[0]) else core
+            if rep == core:
+                reps.append(core)
+            canon[(plc, core)] = rep
+    key = pd.Series([f"{p}|{canon[(p, o)]}" if isinstance(o, str) else None for p, o in zip(place, owner, strict=True)],
+                    index=view.index, dtype=object)
     return key.where(ok)
 
 

@@ -20,6 +20,7 @@ from reconcile.checks.context import (
     CheckContext,
     active_accounts,
     first_text,
+    typo_equal,
     unit_keys,
 )
 from reconcile.result import Finding
@@ -66,7 +67,7 @@ def _merge_similar(keys: list[str]) -> list[str]:
     out: list[str] = []
     for k in keys:
         k2 = k.replace(" ", "")
-        hit = next((r for r in reps if r == k2 or fuzz.ratio(r, k2) >= SAME_NAME), None)
+        hit = next((r for r in reps if r == k2 or fuzz.ratio(r, k2) >= SAME_NAME or typo_equal(r, k2, min_len=4)), None)
         if hit is None:
             reps.append(k2)
             hit = k2
