@@ -43,20 +43,23 @@ def check(ctx: CheckContext) -> list[Finding]:
     frame = frame[(by_unit["_platform"].transform("nunique") > 1) & (by_unit["_key"].transform("nunique") > 1)]
     out: list[Finding] = []
     for _, grp in frame.groupby("_unit", sort=True):
-        if grp["_platform"].nunique() < 2 or grp["_key"].nunique() < 2:
+        keys = _merge_similar(grp["_key"].tolist())
+        if len(set(keys)) < 2:
             continue
-        grp = grp.assign(_key=_merge_similar(grp["_key"].tolist()))
-        if grp["_key"].nunique() < 2:
-            continue
-        counts = Counter(grp["_key"].tolist())
-        wechat = set(grp.loc[grp["_platform"] == "微信公众号", "_key"].tolist())
-        ordered = grp.sort_values("_platform")
-        main = max(ordered["_key"].tolist(), key=lambda k: (counts[k], k in wechat))
-        main_name = str(ordered.loc[ordered["_key"] == main, "_name"].iloc[0])
-        main_platforms = "、".join(sorted(set(grp.loc[grp["_key"] == main, "_platform"])))
-        for _, row in ordered[ordered["_key"] != main].iterrows():
+        platforms = grp["_platform"].tolist()
+        names = grp["_name"].tolist()
+        counts = Counter(keys)
+        wechat = {k for k, p in zip(keys, platforms, strict=True) if p == "微信公众号"}
+        order = sorted(range(len(keys)), key=lambda i: platforms[i])   # stable: by platform
+        main = max((keys[i] for i in order), key=lambda k: (counts[k], k in wechat))
+        main_name = next(names[i] for i in order if keys[i] == main)
+        main_platforms = "、".join(sorted({platforms[i] for i in order if keys[i] == main}))
+        for i in order:
+            if keys[i] == main:
+                continue
+            row = grp.iloc[i]
             detail = (f"同一主办单位在{main_platforms}的账号名称为“{main_name}”，"
-                      f"在{row['_platform']}为“{row['_name']}”，名称不一致")
+                      f"在{platforms[i]}为“{names[i]}”，名称不一致")
             out.append(ctx.finding(CODE, row, detail, ctx.refs(row), correction=f"名称应统一为“{main_name}”"))
     return out
 

@@ -31,8 +31,11 @@ UNIT_SAME = 60.0  # rapidfuzz ratio of unit cores at or above which two owners a
 
 
 @lru_cache(maxsize=1)
-def _division_names() -> tuple[str, ...]:
-    return tuple(sorted((n for n in known_names() if len(n) >= 3), key=len, reverse=True))
+def _division_names() -> frozenset[str]:
+    return frozenset(n for n in known_names() if len(n) >= 3)
+
+
+_LONGEST_DIVISION = 16   # the longest division name has 15 characters
 
 
 @lru_cache(maxsize=200_000)
@@ -40,11 +43,17 @@ def unit_core(owner: str) -> str:
     """What names the kind of unit: the owner with every division name removed wherever it
     stands and the level characters dropped ("共青团随州市委员会" and "共青团市委员会" ->
     "共青团委员会"). Used only to compare two owners, both treated alike."""
-    text = owner
-    for name in _division_names():
-        if name in text:
-            text = text.replace(name, "")
-    return text.translate(_LEVEL_CHARS) or owner
+    names = _division_names()
+    kept, i = [], 0
+    while i < len(owner):   # drop the longest division name starting at each position
+        for j in range(min(len(owner), i + _LONGEST_DIVISION), i + 2, -1):
+            if owner[i:j] in names:
+                i = j
+                break
+        else:
+            kept.append(owner[i])
+            i += 1
+    return "".join(kept).translate(_LEVEL_CHARS) or owner
 
 
 @lru_cache(maxsize=1)
