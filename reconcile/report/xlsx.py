@@ -80,7 +80,7 @@ REVIEW_CHOICES = ("同一账号", "不同账号")
 LINK_STATUS_LABELS = {"match": "已关联", "review": "待核实"}
 LINKS_CSV_SUFFIX = "_关联明细.csv"
 MAX_LINK_ROWS = 20_000       # more links than this go to a CSV beside the report (an XLSX row costs ~0.1 ms; a province fits)
-STYLED_ROW_LIMIT = 20_000    # above this, data cells get no borders (streaming speed)
+STYLED_ROW_LIMIT = 5_000     # above this, data cells get no borders or wrapping (streaming: ~4x faster)
 MAX_WIDTH = 50
 _SAMPLE_ROWS = 1_000
 
