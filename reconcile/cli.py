@@ -39,7 +39,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state = {"debug": False}
+_state = {"debug": False, "quiet": False}
 
 
 def _version(value: bool) -> None:
@@ -52,18 +52,23 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="显示版本号后退出 (show the version)")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="各命令只输出错误 (print errors only)")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示技术细节 (show tracebacks)")] = False,
 ) -> None:
-    """政务新媒体备案核查工具 reconcile。"""
+    """政务新媒体备案核查工具 reconcile。颜色：输出不是终端或设置了 NO_COLOR 时不用颜色。"""
+    _state["quiet"], _state["debug"] = quiet, debug
 
 
 def _console(quiet: bool = False, stderr: bool = False) -> Console:
+    """Rich console; ``reconcile --quiet CMD`` silences stdout (never errors on stderr); NO_COLOR honoured."""
+    quiet = quiet or (_state["quiet"] and not stderr)
     no_color = bool(os.environ.get("NO_COLOR"))
     return Console(stderr=stderr, quiet=quiet, no_color=no_color, highlight=False,
                    soft_wrap=False, emoji=False)
 
 
 def _resolve_inputs(folder: Path | None, national: Path | None, provincial: Path | None,
-                    crawled: Path | None, sheet: str | None):
+                    crawled: list[Path] | Path | None, sheet: str | None, crawled_format: str | None = None):
     from reconcile.pipeline import Inputs
     from reconcile.sources import discover_inputs
 
@@ -81,7 +86,8 @@ def _resolve_inputs(folder: Path | None, national: Path | None, provincial: Path
     chosen = {
         "national": national or found.get("national"),
         "provincial": provincial or found.get("provincial"),
-        "crawled": crawled or found.get("crawled"),
+        "crawled": (tuple(crawled) if len(crawled) > 1 else crawled[0]) if isinstance(crawled, list) and crawled
+        else crawled or found.get("crawled"),
     }
     missing = [k for k, v in chosen.items() if v is None]
     if missing:
@@ -90,7 +96,7 @@ def _resolve_inputs(folder: Path | None, national: Path | None, provincial: Path
             + "（给出文件夹，或用 --national/--provincial/--crawled 指定）",
             detail="missing inputs: " + ", ".join(missing))
     return Inputs(national=chosen["national"], provincial=chosen["provincial"], crawled=chosen["crawled"],
-                  sheet=sheet)
+                  sheet=sheet, crawled_format=crawled_format)
 
 
 def _load_settings(config_path: Path | None, folder: Path | None, inputs) -> Config:
@@ -109,13 +115,53 @@ def _default_out(inputs, quarter: str) -> Path:
     return inputs.national.parent / f"政务新媒体核查报告_{quarter}.xlsx"
 
 
+_STAGE_LABELS = {"read": "读取导出文件", "normalise": "规范化名称、平台与地区", "link": "关联同一账号",
+                 "checks": "逐项核查", "write_xlsx": "写入 XLSX 报告", "write_json": "写入 JSON"}
+
+
+class _StageProgress:
+    """One progress line per pipeline stage on stderr (spinner, stage, elapsed time); silent
+    when stderr is not a terminal or with --quiet."""
+
+    def __init__(self, enabled: bool) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        err = _console(stderr=True)
+        self.progress = (Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                  console=err, transient=False)
+                         if enabled and err.is_terminal else None)
+        self.task = None
+
+    def __enter__(self) -> _StageProgress:
+        if self.progress is not None:
+            self.progress.start()
+        return self
+
+    def stage(self, name: str) -> None:
+        if self.progress is None:
+            return
+        if self.task is not None:
+            self.progress.update(self.task, completed=1)
+        self.task = self.progress.add_task(_STAGE_LABELS.get(name, name), total=1)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            if self.task is not None:
+                self.progress.update(self.task, completed=1)
+            self.progress.stop()
+
+
 @app.command("run")
 def run_command(
     folder: Annotated[Path | None, typer.Argument(
         help="季度文件夹，含 national.*、provincial.*、crawled.* 三个导出文件 (quarter folder)")] = None,
     national: Annotated[Path | None, typer.Option(help="全国政务新媒体信息报送系统导出 (national registry export)")] = None,
     provincial: Annotated[Path | None, typer.Option(help="省级政务新媒体管理平台导出 (provincial platform export)")] = None,
-    crawled: Annotated[Path | None, typer.Option(help="平台采集名单 (crawled account list)")] = None,
+    crawled: Annotated[list[Path] | None, typer.Option(
+        help="平台采集名单，可重复给出多个文件（如每个平台一个）(crawled account list, repeatable)")] = None,
+    crawled_format: Annotated[str | None, typer.Option(
+        "--crawled-format", help="指定采集文件格式：weibo-crawler、searchbiz、wechat-article-exporter、we-mp-rss、"
+        "mediacrawler、generic；默认按表头自动识别 (force the crawler format)")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="XLSX 报告路径，默认放在输入文件旁 (report path)")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="另存 JSON 结果 (machine-readable result)")] = None,
     scope: Annotated[list[str] | None, typer.Option(
@@ -135,13 +181,14 @@ def run_command(
     no_db: Annotated[bool, typer.Option("--no-db", help="不读写历史库 (do not use the history)")] = False,
 ) -> None:
     """核对三份导出，输出问题清单、合格率和 XLSX 报告。(Reconcile the three exports.)"""
-    _state["debug"] = debug
+    _state["debug"] = debug or _state["debug"]
+    quiet = quiet or _state["quiet"]
     from reconcile.pipeline import run
     from reconcile.report.jsonout import write_json
     from reconcile.report.terminal import render
     from reconcile.report.xlsx import write_xlsx
 
-    inputs = _resolve_inputs(folder, national, provincial, crawled, sheet)
+    inputs = _resolve_inputs(folder, national, provincial, crawled, sheet, crawled_format)
     settings = _load_settings(config, folder, inputs).with_overrides(
         checkpoint=parse_date_option(checkpoint) if checkpoint else None,
         quarter=parse_quarter(quarter) if quarter else None,
@@ -152,20 +199,14 @@ def run_command(
 
     db_path = None if no_db else (db or default_db_path(folder if folder and folder.is_dir() else inputs.national.parent))
     context = QuarterContext.load(db_path, settings.quarter_label)
-    err = _console(stderr=True)
-    show_progress = not quiet and err.is_terminal
-    stage_names = {"read": "读取导出文件", "normalise": "规范化", "link": "关联账号", "checks": "核查"}
-    if show_progress:
-        with err.status("核查中…") as status:
-            result = run(settings, inputs, on_stage=lambda s: status.update(f"{stage_names.get(s, s)}…"),
-                         context=context)
-    else:
-        result = run(settings, inputs, context=context)
-
-    out_path = out or _default_out(inputs, result.run.quarter)
-    write_xlsx(result, out_path)
-    if json_path is not None:
-        write_json(result, json_path)
+    with _StageProgress(enabled=not quiet) as progress:
+        result = run(settings, inputs, on_stage=progress.stage, context=context)
+        out_path = out or _default_out(inputs, result.run.quarter)
+        progress.stage("write_xlsx")
+        write_xlsx(result, out_path)
+        if json_path is not None:
+            progress.stage("write_json")
+            write_json(result, json_path)
 
     console = _console(quiet=quiet)
     render(result, console)
@@ -226,6 +267,49 @@ def init_command(
         _console().print(f"已创建：{path}")
 
 
+@app.command("inspect")
+def inspect_command(
+    file: Annotated[Path, typer.Argument(help="要检查的导出文件 (input file to inspect)")],
+    source: Annotated[str | None, typer.Option(
+        help="数据来源：national、provincial 或 crawled；默认按文件名判断 (which input this is)")] = None,
+    sheet: Annotated[str | None, typer.Option(help="指定工作表名 (sheet name to read)")] = None,
+    crawled_format: Annotated[str | None, typer.Option(
+        "--crawled-format", help="指定采集文件格式，默认按表头自动识别 (force the crawler format)")] = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="配置文件，默认为文件旁的 reconcile.toml (settings file)")] = None,
+) -> None:
+    """查看一个导出文件如何被读取：工作表、表头行、列的识别、格式与编码、按平台/状态的行数和前 5 行。
+    (Show how one input file is read, before a run.)"""
+    from reconcile.inspect import inspect_file, render_inspection
+
+    settings = load_config(config) if config is not None else (
+        load_config(file.parent / CONFIG_FILENAME) if (file.parent / CONFIG_FILENAME).exists() else Config())
+    render_inspection(inspect_file(file, source, sheet, settings, crawled_format), _console())
+
+
+@app.command("notice")
+def notice_command(
+    json_path: Annotated[Path, typer.Option(
+        "--json", help="reconcile run --json 写出的核查结果 (the run's JSON result)")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Word 通报路径，默认放在 JSON 旁 (output .docx)")] = None,
+    area: Annotated[str | None, typer.Option(
+        help="发文地区，如 咸宁市，决定标题中的“全市/全省”；默认取核查范围 (area named in the title)")] = None,
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="历史库，读取上季度合格率；默认为 JSON 所在文件夹上一级的 reconcile.db (history database)")] = None,
+    template: Annotated[Path | None, typer.Option(
+        help="自定义通报文字模板 TOML，默认使用内置模板 (editable wording template)")] = None,
+) -> None:
+    """生成季度通报的 Word 稿（.docx）：总体情况、存在问题、下一步工作要求和附件1、附件2。(Draft the notice.)"""
+    from reconcile.report.notice import make_notice
+
+    path, change = make_notice(json_path, out, area=area, db=db, template=template)
+    console = _console()
+    console.print(f"通报已写入：{path}" + ("" if change else "（历史库中没有上季度数据，未写合格率比较）"), soft_wrap=True)
+    console.print("字体：标题方正小标宋简体、正文仿宋_GB2312、标题黑体/楷体_GB2312；本机未安装时 Word/WPS 会用相近字体代替，"
+                  "打印前请安装这些字体并核对。", soft_wrap=True)
+
+
 def _plain(text: str) -> str:
     """An error line for a terminal: no control or escape characters from the inputs."""
     return re.sub("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]", "", text)
@@ -250,12 +334,12 @@ def main() -> None:
         _console(stderr=True).print("已中断 (interrupted)；未写入任何不完整的文件。", markup=False)
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a clerk never sees a traceback
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):  # click turns Ctrl-C into Abort
+        # typer >= 0.22 vendors click (typer._click): match its exceptions by class name.
+        kinds = {cls.__name__ for cls in type(exc).__mro__}
+        if "Abort" in kinds:  # click turns Ctrl-C into Abort
             _console(stderr=True).print("已中断 (interrupted)；未写入任何不完整的文件。", markup=False)
             sys.exit(EXIT_INTERRUPTED)
-        if isinstance(exc, click.ClickException):
+        if "ClickException" in kinds and hasattr(exc, "show"):  # usage errors: bad option, no such command
             exc.show()
             sys.exit(EXIT_ERROR)
         if debug:

@@ -43,6 +43,7 @@ def test_sample_exit_code_and_untouched_inputs(sample_run):
     proc, _, before, after = sample_run
     assert proc.returncode == 1, proc.stderr   # ran and found problems
     assert "Traceback" not in proc.stderr + proc.stdout
+    assert "读取导出文件" not in proc.stderr     # stage progress only on a terminal
     assert before == after                      # inputs byte-identical, nothing added beside them
 
 
