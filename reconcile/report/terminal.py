@@ -72,28 +72,26 @@ def _counts(result: Result, console: Console) -> None:
     console.print(table)
 
 
-def _regions(result: Result, console: Console) -> None:
+def _rate_table(result: Result, console: Console, title: str, label: str, rows, totals) -> None:
+    """An 附件1-style table (per region or per platform) with an optional 总计 row."""
     decimals, drop = rate_settings(result.run)
-    headers = ("序号", "地区", "政务新媒体总数", "抽查政务新媒体数", "存在突出问题的政务新媒体数", "账号合格率")
-    table = _table("各地区情况（附件1）", headers, right=headers[2:])
-    for i, s in enumerate(result.summary, 1):
+    headers = ("序号", label, "政务新媒体总数", "抽查政务新媒体数", "存在突出问题的政务新媒体数", "账号合格率")
+    table = _table(title, headers, right=headers[2:])
+    for i, s in enumerate(rows, 1):
         table.add_row(str(i), _t(s.region), str(s.total), str(s.checked), str(s.failed),
                       format_rate(s.pass_rate, decimals, drop))
-    totals = totals_of(result)
     if totals is not None:
         table.add_row("", Text("总计", style="bold"), str(totals.total), str(totals.checked),
                       str(totals.failed), Text(format_rate(totals.pass_rate, decimals, drop), style="bold"))
     console.print(table)
 
 
+def _regions(result: Result, console: Console) -> None:
+    _rate_table(result, console, "各地区情况（附件1）", "地区", result.summary, totals_of(result))
+
+
 def _platforms(result: Result, console: Console) -> None:
-    decimals, drop = rate_settings(result.run)
-    headers = ("序号", "新媒体类型", "政务新媒体总数", "抽查政务新媒体数", "存在突出问题的政务新媒体数", "账号合格率")
-    table = _table("各平台合格率", headers, right=headers[2:])
-    for i, s in enumerate(result.platforms, 1):
-        table.add_row(str(i), _t(s.region), str(s.total), str(s.checked), str(s.failed),
-                      format_rate(s.pass_rate, decimals, drop))
-    console.print(table)
+    _rate_table(result, console, "各平台合格率", "新媒体类型", result.platforms, None)
 
 
 def _notes(result: Result, console: Console) -> None:
