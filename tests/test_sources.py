@@ -508,11 +508,11 @@ def test_discover_missing_and_duplicates(tmp_path: Path) -> None:
     assert str(tmp_path) in msg and "省级平台" in msg and "平台采集" in msg
     assert "provincial" in msg and "crawled" in msg and "notes.docx" in msg and "national.xlsx" in msg
 
-    _touch(tmp_path, "provincial.xlsx", "crawled.csv", "crawled_weibo.csv")
+    _touch(tmp_path, "provincial.xlsx", "provincial_old.xlsx", "crawled.csv")
     with pytest.raises(InputError) as err:
         discover_inputs(tmp_path)
     msg = str(err.value)
-    assert "crawled.csv" in msg and "crawled_weibo.csv" in msg and "--crawled" in msg
+    assert "provincial.xlsx" in msg and "provincial_old.xlsx" in msg and "--provincial" in msg
 
 
 def test_discover_folder_missing(tmp_path: Path) -> None:

@@ -34,11 +34,15 @@ def classify(path: Path) -> str | None:
     return None
 
 
-def discover_inputs(folder: Path) -> dict[str, Path]:
+def discover_inputs(folder: Path) -> dict[str, Path | tuple[Path, ...]]:
     """{"national": Path, "provincial": Path, "crawled": Path} found in ``folder``.
 
+    Every ``crawled*`` file is a crawled list (one per platform is usual): "crawled" is then a
+    tuple of paths in name order. MediaCrawler content files (``*contents*``) are not lists of
+    accounts: they are read with their creators file (see sources.formats).
+
     Raises InputError naming the folder, what was looked for and the files present when a
-    source is missing, or listing the candidates when one source has several."""
+    source is missing, or listing the candidates when a registry has several."""
     folder = Path(folder)
     if not folder.exists():
         raise InputError("找不到输入文件夹", detail="folder not found", path=folder)
@@ -52,6 +56,8 @@ def discover_inputs(folder: Path) -> dict[str, Path]:
     found: dict[str, list[Path]] = {s: [] for s in SOURCES}
     for p in files:
         source = classify(p)
+        if source == "crawled" and "contents" in p.stem.lower():
+            continue
         if source is not None:
             found[source].append(p)
 
@@ -60,7 +66,7 @@ def discover_inputs(folder: Path) -> dict[str, Path]:
     for s in missing:
         prefixes = " 或 ".join(STEM_PREFIXES[s])
         problems.append(f"找不到{SOURCE_LABELS[s]}文件（文件名应以 {prefixes} 开头）")
-    for s in SOURCES:
+    for s in ("national", "provincial"):
         if len(found[s]) > 1:
             names = "、".join(p.name for p in found[s])
             problems.append(f"有多个{SOURCE_LABELS[s]}文件：{names}，请用 {_OPTIONS[s]} 指定要使用的一个")
@@ -71,4 +77,7 @@ def discover_inputs(folder: Path) -> dict[str, Path]:
             shown = "、".join(present[:_MAX_LISTED]) + ("…" if len(present) > _MAX_LISTED else "")
             msg += f"。支持的扩展名：{' '.join(INPUT_EXTENSIONS)}。文件夹中的文件：{shown or '（无）'}"
         raise InputError(msg, detail=f"inputs not found unambiguously in {folder}", path=folder)
-    return {s: found[s][0] for s in SOURCES}
+    out: dict[str, Path | tuple[Path, ...]] = {s: found[s][0] for s in SOURCES}
+    if len(found["crawled"]) > 1:
+        out["crawled"] = tuple(found["crawled"])
+    return out

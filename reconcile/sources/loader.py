@@ -60,6 +60,7 @@ class LoadedSource:
     mapping: dict[str, str]        # original header text -> canonical column
     ignored: tuple[str, ...]       # headers that mapped to nothing
     warnings: tuple[str, ...]      # Chinese sentences about data problems that did not stop the load
+    crawler: str | None = None     # crawled only: the crawler format read (sources.formats.CRAWLER_FORMATS)
 
 
 @dataclass
