@@ -63,8 +63,11 @@ def _console(quiet: bool = False, stderr: bool = False) -> Console:
     """Rich console; ``reconcile --quiet CMD`` silences stdout (never errors on stderr); NO_COLOR honoured."""
     quiet = quiet or (_state["quiet"] and not stderr)
     no_color = bool(os.environ.get("NO_COLOR"))
-    return Console(stderr=stderr, quiet=quiet, no_color=no_color, highlight=False,
-                   soft_wrap=False, emoji=False)
+    console = Console(stderr=stderr, quiet=quiet, no_color=no_color, highlight=False,
+                      soft_wrap=False, emoji=False)
+    if not console.is_terminal:  # piped or redirected: never break a path or sentence across lines
+        console.soft_wrap = True
+    return console
 
 
 def _resolve_inputs(folder: Path | None, national: Path | None, provincial: Path | None,

@@ -28,6 +28,7 @@ from reconcile.result import LINK_COLUMNS, Result, RunInfo
 from reconcile.review import pair_keys
 from reconcile.schema import SOURCES
 from reconcile.sources import load_source
+from reconcile.sources.formats import load_crawled_files
 from reconcile.sources.quality import data_warnings
 from reconcile.summary import infer_scope, label_regions, summarise, summarise_platforms
 
@@ -38,11 +39,13 @@ ProgressHook = Callable[[str], None]
 class Inputs:
     national: Path
     provincial: Path
-    crawled: Path
+    crawled: Path | tuple[Path, ...]   # several crawled files (one per platform) are concatenated
     sheet: str | None = None
+    crawled_format: str | None = None  # force a crawler format (sources.formats.CRAWLER_FORMATS)
 
     def path(self, source: str) -> Path:
-        return getattr(self, source)
+        value = getattr(self, source)
+        return value[0] if isinstance(value, tuple) else value
 
 
 @dataclass
@@ -70,7 +73,9 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
     started = dt.datetime.now().astimezone()
 
     with timings.stage("read", on_stage):
-        loaded = {s: load_source(inputs.path(s), s, config, sheet=inputs.sheet) for s in SOURCES}
+        loaded = {s: load_source(inputs.path(s), s, config, sheet=inputs.sheet) for s in ("national", "provincial")}
+        loaded["crawled"], crawled_parts, crawled_files = load_crawled_files(
+            inputs.crawled, config, sheet=inputs.sheet, fmt=inputs.crawled_format)
     with timings.stage("normalise", on_stage):
         # without --scope: the area the registries cover, known before places are resolved
         scope = config.scope or _infer_scope(loaded)
@@ -94,7 +99,8 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         view = attach_duplicates(view, duplicates)
         files = {s: Path(loaded[s].info.path).name for s in SOURCES}
         crawled_platforms = frozenset(prepared["crawled"]["platform"].dropna().unique().tolist())
-        ctx = CheckContext(view=view, config=config, files=files, crawled_platforms=crawled_platforms)
+        ctx = CheckContext(view=view, config=config, files=files, crawled_platforms=crawled_platforms,
+                           crawled_files=crawled_files)
         findings = [f for f in run_checks(ctx) if _in_scope(view, f.account)]
         summary, totals = summarise(view, findings, config)
         recheck = context.recheck(findings, _finding_keys(view, findings)) if context is not None else ()
@@ -106,14 +112,15 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
 
     warnings: list[str] = []
     for s in SOURCES:
-        warnings.extend(f"{Path(loaded[s].info.path).name}：{w}" for w in loaded[s].warnings)
+        prefix = "" if crawled_files and s == "crawled" else f"{Path(loaded[s].info.path).name}："
+        warnings.extend(f"{prefix}{w}" for w in loaded[s].warnings)
     warnings.extend(data_problems + duplicate_warning(duplicates, files))
     finished = dt.datetime.now().astimezone()
     info = RunInfo(
         checkpoint=config.checkpoint_date.isoformat(),
         quarter=config.quarter_label,
         scope=tuple(scope),
-        inputs=tuple(loaded[s].info for s in SOURCES),
+        inputs=tuple(loaded[s].info for s in ("national", "provincial")) + tuple(p.info for p in crawled_parts),
         settings=config.public_settings() | {"scope": list(scope)},
         version=__version__,
         started=started.isoformat(timespec="seconds"),

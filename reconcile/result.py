@@ -19,8 +19,11 @@ class RecordRef:
     source: str   # national | provincial | crawled
     row: int      # the row number the user sees in that file
     file: str = ""  # the file name (for "来源" columns)
+    several: bool = False  # one of several crawled files: the JSON names the file
 
     def to_json(self) -> dict[str, Any]:
+        if self.several:
+            return {"source": self.source, "row": self.row, "file": self.file}
         return {"source": self.source, "row": self.row}
 
     def label(self) -> str:
