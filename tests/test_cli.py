@@ -34,13 +34,15 @@ def _sha(path: Path) -> str:
 def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("sample")
     before = {p.name: _sha(p) for p in SAMPLE.iterdir() if p.is_file()}
-    proc = cli("run", str(SAMPLE), "--out", str(out / "r.xlsx"), "--json", str(out / "r.json"))
+    proc = cli("run", str(SAMPLE), "--out", str(out / "r.xlsx"), "--json", str(out / "r.json"),
+               "--db", str(out / "history.db"))
     after = {p.name: _sha(p) for p in SAMPLE.iterdir() if p.is_file()}
     return proc, out, before, after
 
 
 def test_sample_exit_code_and_untouched_inputs(sample_run):
-    proc, _, before, after = sample_run
+    proc, out, before, after = sample_run
+    assert (out / "history.db").stat().st_size > 0   # the run is recorded where --db says
     assert proc.returncode == 1, proc.stderr   # ran and found problems
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "读取导出文件" not in proc.stderr     # stage progress only on a terminal
@@ -110,7 +112,7 @@ def test_sample_xlsx_report(sample_run):
 
 
 def test_exit_zero_and_version(tmp_path):
-    proc = cli("run", str(SAMPLE), "--out", str(tmp_path / "r.xlsx"), "--exit-zero", "--quiet")
+    proc = cli("run", str(SAMPLE), "--out", str(tmp_path / "r.xlsx"), "--exit-zero", "--quiet", "--no-db")
     assert proc.returncode == 0 and proc.stdout == ""
     assert cli("--version").stdout.startswith("reconcile ")
 
@@ -129,5 +131,5 @@ def test_missing_column_is_a_clear_error(tmp_path):
 def test_missing_input_folder_and_bad_checkpoint(tmp_path):
     proc = cli("run", str(tmp_path / "nope"))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    proc = cli("run", str(SAMPLE), "--checkpoint", "2022-02-30", "--out", str(tmp_path / "r.xlsx"))
+    proc = cli("run", str(SAMPLE), "--checkpoint", "2022-02-30", "--out", str(tmp_path / "r.xlsx"), "--no-db")
     assert proc.returncode == 2 and "监测点" in proc.stderr and not (tmp_path / "r.xlsx").exists()
