@@ -135,24 +135,31 @@ def typo_equal(a: str, b: str, min_len: int = 5) -> bool:
 
 def unit_keys(view: pd.DataFrame) -> pd.Series:
     """Per account, the unit that runs it: its place (province/city/county) + owner core
-    (registry values first), one-character typos of an owner folded into the spelling used
-    most in that place; NA when no owner is known."""
+    (registry values first); NA when no owner is known.
+
+    A spelling seen in one record only, one character away from a spelling seen in two or
+    more records of the same place, is a typo of it ("咸安区第40实验雪校"); two spellings each
+    seen repeatedly are two units, even one character apart ("湾坪社区", "青坪社区").
+    """
     owner = first_text(view, "owner_core")
     place = (first_text(view, "province").fillna("") + "|" + first_text(view, "city").fillna("") + "|"
              + first_text(view, "county").fillna(""))
     ok = owner.notna()
+    records = pd.concat([pd.DataFrame({"place": place, "owner": view[f"{p}_owner_core"]}) for p in ("n", "p", "c")])
+    records = records[records["owner"].notna() & (records["owner"] != "")]
     canon: dict[tuple[str, str], str] = {}
-    frame = pd.DataFrame({"place": place[ok], "owner": owner[ok]})
-    for plc, grp in frame.groupby("place", sort=False):
-        reps: list[str] = []
-        for core in grp["owner"].value_counts().index.tolist():
-            hit = process.extractOne(core, reps, scorer=Levenshtein.distance, score_cutoff=1) if reps else None
-            rep = hit[0] if hit is not None and typo_equal(core, hit[0]) else core
-            if rep == core:
-                reps.append(core)
+    for plc, grp in records.groupby("place", sort=False):
+        counts = grp["owner"].value_counts()
+        common = [c for c, n in counts.items() if n >= 2]
+        for core, n in counts.items():
+            rep = core
+            if n == 1 and common:
+                hit = process.extractOne(core, common, scorer=Levenshtein.distance, score_cutoff=1)
+                if hit is not None and typo_equal(core, hit[0]):
+                    rep = hit[0]
             canon[(plc, core)] = rep
-    key = pd.Series([f"{p}|{canon[(p, o)]}" if isinstance(o, str) else None for p, o in zip(place, owner, strict=True)],
-                    index=view.index, dtype=object)
+    key = pd.Series([f"{p}|{canon.get((p, o), o)}" if isinstance(o, str) else None
+                     for p, o in zip(place, owner, strict=True)], index=view.index, dtype=object)
     return key.where(ok)
 
 
