@@ -205,15 +205,19 @@ def _short_quarter(prev: str, current: str) -> str:
 
 # --------------------------------------------------------------------------- docx helpers
 
-def _set_font(run: Any, name: str, size: float | None = None, bold: bool = False) -> None:
-    run.font.name = name
-    rpr = run._element.get_or_add_rPr()
+def _font_slots(rpr: Any, name: str) -> None:
+    """Name the font in every slot (Latin and East Asian), or Word shows Chinese in its default."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), name)
+
+
+def _set_font(run: Any, name: str, size: float | None = None, bold: bool = False) -> None:
+    run.font.name = name
+    _font_slots(run._element.get_or_add_rPr(), name)
     if size is not None:
         run.font.size = Pt(size)
     run.font.bold = bold
@@ -253,13 +257,7 @@ def _setup(doc: Any) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = FONT_BODY
     normal.font.size = Pt(BODY_PT)
-    rpr = normal.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), FONT_BODY)
+    _font_slots(normal.element.get_or_add_rPr(), FONT_BODY)
     _page_number(sec)
 
 
