@@ -11,6 +11,7 @@ from typing import Any
 
 from bench.gen_render import write_all
 from bench.gen_world import Unit
+from bench.gen_write import write_truth
 from bench.generate import Account, Builder, Crawl
 
 SEED = 2022
@@ -19,7 +20,10 @@ CHECKPOINT = dt.date(2022, 11, 13)
 # Accounts per region as in the 咸宁 2022Q4 notice (附件2: 抽查数量), 212 in all.
 QUOTAS = {"咸宁市": 67, "咸安区": 31, "嘉鱼县": 15, "赤壁市": 30, "通城县": 23, "崇阳县": 31, "通山县": 15}
 DISTRACTORS = 70
-SOURCE_ZH = {"national": "national.xlsx", "provincial": "provincial.xlsx", "crawled": "crawled.csv"}
+SOURCE_ZH = {"national": "national.xlsx", "provincial": "provincial.xlsx", "crawled": "crawled.csv",
+             "manual": "manual.csv"}
+# 人工检查问题表: content problems a clerk found by reading posts (the sample plants two)
+MANUAL_PROBLEMS = ("严重表述错误", "互动回应差：留言长期未回复")
 
 TOML = """# reconcile 配置：示例数据（咸宁市 2022 年第四季度）
 # Configuration for the shipped sample (Xianning, 2022 Q4).
@@ -249,9 +253,35 @@ def build_sample(out_dir: Path) -> dict[str, Any]:
     b.fill_registered(0, 0.0, {r: max(0, q - planted_by_region.get(r, 0)) for r, q in QUOTAS.items()})
     b.distractors(DISTRACTORS)
     truth = write_all(b, out_dir, "xlsx")
+    write_manual(out_dir, truth)
     (out_dir / "reconcile.toml").write_text(TOML, encoding="utf-8")
     (out_dir / "README.md").write_text(readme(s, truth), encoding="utf-8")
     return truth
+
+
+def write_manual(out_dir: Path, truth: dict[str, Any]) -> None:
+    """manual.csv (UTF-8 with BOM): two healthy accounts a clerk found content problems in; their
+    content_issue findings go into the truth (records: the manual row, then the account's rows)."""
+    import csv
+
+    failing = {(r["source"], r["row"]) for f in truth["findings"] for r in f["records"]}
+    healthy = [a for a in truth["accounts"] if a.get("role") == "registered"
+               and all(a.get(f"{s}_row") for s in ("national", "provincial", "crawled"))
+               and not any((s, a.get(f"{s}_row")) in failing for s in ("national", "provincial", "crawled"))
+               and not a.get("national_dup_row") and not a.get("provincial_dup_row")]
+    chosen = [healthy[3], healthy[40]]
+    with open(out_dir / "manual.csv", "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["新媒体类型", "政务新媒体名称", "主办单位", "存在的问题"])
+        for i, (a, problem) in enumerate(zip(chosen, MANUAL_PROBLEMS, strict=True)):
+            w.writerow([a["platform"], a["name"], a["owner"], problem])
+            truth["findings"].append({
+                "kind": "content_issue", "field": None, "name": a["name"], "platform": a["platform"],
+                "owner": a["owner"], "region": a.get("region"), "account": a["id"],
+                "records": [{"source": "manual", "row": i + 2}]
+                + [{"source": s, "row": a[f"{s}_row"]} for s in ("national", "provincial", "crawled")]})
+    truth["kinds"] = [*truth["kinds"], "content_issue"]
+    write_truth(out_dir / "truth.json", truth)
 
 
 def _rows(a: Account) -> str:
@@ -268,7 +298,7 @@ KIND_ZH = {"unfiled": "瞒报漏报", "wrong_type": "备案类型错误", "delet
            "registry_mismatch": "备案数据不一致", "stale": "监测点前两周未更新", "zombie": "长期未更新(僵尸账号)",
            "cert_mismatch": "认证信息不规范", "personal_account": "以个人名义开设",
            "duplicate_on_platform": "同一平台开设多个账号", "duplicate_filing": "重复备案",
-           "name_inconsistent": "名称不规范"}
+           "name_inconsistent": "名称不规范", "content_issue": "内容问题(人工检查)"}
 FIELD_ZH = {"filed": "仅一个系统备案", "account_type": "账号类型", "status": "运营状态", "owner": "主办单位"}
 
 
@@ -298,6 +328,8 @@ def readme(s: Sample, truth: dict[str, Any]) -> str:
         "第 2 行为表头（表头含换行、空格，措辞与全国系统不同），`市直/县市区` 列 |",
         "| `crawled.csv` | 平台采集结果，GB18030 编码：账号名称/昵称、平台、账号类型、账号ID、认证主体、认证类型、账号状态、"
         "最近发布时间、粉丝数 |",
+        "| `manual.csv` | 人工检查问题表（UTF-8 带 BOM）：工作人员读帖发现的内容问题（严重表述错误、互动回应差），"
+        "每行一个账号 |",
         "| `reconcile.toml` | `checkpoint = \"2022-11-13\"`、`quarter = \"2022Q4\"`、`scope = [\"咸宁市\"]` |",
         "| `truth.json` | 标准答案：每个账号在三个文件中的行号（Excel 行号，标题行、表头行计入；CSV 行号，表头为第 1 行），"
         "以及应发现的问题（见下） |",

@@ -70,8 +70,20 @@ def _console(quiet: bool = False, stderr: bool = False) -> Console:
     return console
 
 
+def _find_manual(folder: Path) -> Path | None:
+    """The 人工检查问题表 of a quarter folder: manual.* or 人工检查*.(xlsx|xls|csv), if any."""
+    found = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("~$")
+                   and p.suffix.lower() in (".xlsx", ".xls", ".csv")
+                   and (p.stem.lower().startswith("manual") or p.stem.startswith("人工检查")))
+    if len(found) > 1:
+        raise ConfigError("找到多个人工检查问题表：" + "、".join(p.name for p in found) + "；请用 --manual 指定一个",
+                          path=folder)
+    return found[0] if found else None
+
+
 def _resolve_inputs(folder: Path | None, national: Path | None, provincial: Path | None,
-                    crawled: list[Path] | Path | None, sheet: str | None, crawled_format: str | None = None):
+                    crawled: list[Path] | Path | None, sheet: str | None, crawled_format: str | None = None,
+                    manual: Path | None = None):
     from reconcile.pipeline import Inputs
     from reconcile.sources import discover_inputs
 
@@ -98,8 +110,12 @@ def _resolve_inputs(folder: Path | None, national: Path | None, provincial: Path
             "缺少输入文件：" + "、".join(f"--{m}" for m in missing)
             + "（给出文件夹，或用 --national/--provincial/--crawled 指定）",
             detail="missing inputs: " + ", ".join(missing))
+    if manual is None and folder is not None and folder.is_dir():
+        manual = _find_manual(folder)
+    if manual is not None and not manual.is_file():
+        raise ConfigError("找不到人工检查问题表", path=manual, detail="file does not exist")
     return Inputs(national=chosen["national"], provincial=chosen["provincial"], crawled=chosen["crawled"],
-                  sheet=sheet, crawled_format=crawled_format)
+                  sheet=sheet, crawled_format=crawled_format, manual=manual)
 
 
 def _load_settings(config_path: Path | None, folder: Path | None, inputs) -> Config:
@@ -165,6 +181,9 @@ def run_command(
     crawled_format: Annotated[str | None, typer.Option(
         "--crawled-format", help="指定采集文件格式：weibo-crawler、searchbiz、wechat-article-exporter、we-mp-rss、"
         "mediacrawler、generic；默认按表头自动识别 (force the crawler format)")] = None,
+    manual: Annotated[Path | None, typer.Option(
+        "--manual", help="人工检查问题表（严重表述错误等读帖发现的问题），默认为文件夹中的 manual.* "
+        "(manual content-check findings)")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="XLSX 报告路径，默认放在输入文件旁 (report path)")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="另存 JSON 结果 (machine-readable result)")] = None,
     scope: Annotated[list[str] | None, typer.Option(
@@ -191,7 +210,7 @@ def run_command(
     from reconcile.report.terminal import render
     from reconcile.report.xlsx import write_xlsx
 
-    inputs = _resolve_inputs(folder, national, provincial, crawled, sheet, crawled_format)
+    inputs = _resolve_inputs(folder, national, provincial, crawled, sheet, crawled_format, manual)
     settings = _load_settings(config, folder, inputs).with_overrides(
         checkpoint=parse_date_option(checkpoint) if checkpoint else None,
         quarter=parse_quarter(quarter) if quarter else None,

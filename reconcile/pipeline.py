@@ -29,6 +29,7 @@ from reconcile.review import pair_keys
 from reconcile.schema import SOURCES
 from reconcile.sources import load_source
 from reconcile.sources.formats import load_crawled_files
+from reconcile.sources.manual import load_manual
 from reconcile.sources.quality import data_warnings
 from reconcile.summary import infer_scope, label_regions, summarise, summarise_platforms
 
@@ -42,6 +43,7 @@ class Inputs:
     crawled: Path | tuple[Path, ...]   # several crawled files (one per platform) are concatenated
     sheet: str | None = None
     crawled_format: str | None = None  # force a crawler format (sources.formats.CRAWLER_FORMATS)
+    manual: Path | None = None         # 人工检查问题表 (content problems found by a person), optional
 
     def path(self, source: str) -> Path:
         value = getattr(self, source)
@@ -76,6 +78,8 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         loaded = {s: load_source(inputs.path(s), s, config, sheet=inputs.sheet) for s in ("national", "provincial")}
         loaded["crawled"], crawled_parts, crawled_files = load_crawled_files(
             inputs.crawled, config, sheet=inputs.sheet, fmt=inputs.crawled_format)
+        manual, manual_info, manual_warnings = (load_manual(inputs.manual) if inputs.manual is not None
+                                                else ([], None, []))
     with timings.stage("normalise", on_stage):
         # without --scope: the area the registries cover, known before places are resolved
         scope = config.scope or _infer_scope(loaded)
@@ -98,9 +102,11 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         view = label_regions(view, resolver, scope, config)
         view = attach_duplicates(view, duplicates)
         files = {s: Path(loaded[s].info.path).name for s in SOURCES}
+        if inputs.manual is not None:
+            files["manual"] = inputs.manual.name
         crawled_platforms = frozenset(prepared["crawled"]["platform"].dropna().unique().tolist())
         ctx = CheckContext(view=view, config=config, files=files, crawled_platforms=crawled_platforms,
-                           crawled_files=crawled_files)
+                           crawled_files=crawled_files, manual=tuple(manual))
         findings = [f for f in run_checks(ctx) if _in_scope(view, f.account)]
         summary, totals = summarise(view, findings, config)
         recheck = context.recheck(findings, _finding_keys(view, findings)) if context is not None else ()
@@ -114,13 +120,14 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
     for s in SOURCES:
         prefix = "" if crawled_files and s == "crawled" else f"{Path(loaded[s].info.path).name}："
         warnings.extend(f"{prefix}{w}" for w in loaded[s].warnings)
-    warnings.extend(data_problems + duplicate_warning(duplicates, files))
+    warnings.extend(data_problems + duplicate_warning(duplicates, files) + manual_warnings)
     finished = dt.datetime.now().astimezone()
     info = RunInfo(
         checkpoint=config.checkpoint_date.isoformat(),
         quarter=config.quarter_label,
         scope=tuple(scope),
-        inputs=tuple(loaded[s].info for s in ("national", "provincial")) + tuple(p.info for p in crawled_parts),
+        inputs=tuple(loaded[s].info for s in ("national", "provincial")) + tuple(p.info for p in crawled_parts)
+        + ((manual_info,) if manual_info is not None else ()),
         settings=config.public_settings() | {"scope": list(scope)},
         version=__version__,
         started=started.isoformat(timespec="seconds"),

@@ -80,7 +80,9 @@ FINDING_KINDS: Final = {
     "duplicate_on_platform": "同一平台开设多个账号",
     "duplicate_filing": "重复备案",
     "name_inconsistent": "名称不规范",
+    "content_issue": "内容问题(人工检查)",
 }
 DEFAULT_FAIL_KINDS: Final = (
     "stale", "deleted_still_registered", "wrong_type", "unfiled", "personal_account", "cert_mismatch",
+    "content_issue",
 )

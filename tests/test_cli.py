@@ -85,7 +85,7 @@ def test_sample_json_follows_the_contract(sample_run):
     assert {"version", "run", "summary", "findings", "links"} <= set(result)
     run = result["run"]
     assert run["checkpoint"] == "2022-11-13" and run["quarter"] == "2022Q4"
-    assert [i["source"] for i in run["inputs"]] == ["national", "provincial", "crawled"]
+    assert [i["source"] for i in run["inputs"]] == ["national", "provincial", "crawled", "manual"]
     for i in run["inputs"]:
         assert len(i["sha256"]) == 64 and i["rows"] > 0
     for s in result["summary"]:

@@ -150,7 +150,8 @@ def test_findings_follow_the_rules(small: tuple[Path, dict]) -> None:
     truth = small[1]
     by_id = {a["id"]: a for a in truth["accounts"]}
     kinds = {f["kind"] for f in truth["findings"]}
-    assert kinds == set(FINDING_KINDS) == set(truth["kinds"])
+    # content problems come only from a clerk's 人工检查问题表: planted in the sample, not here
+    assert kinds == set(FINDING_KINDS) - {"content_issue"} == set(truth["kinds"])
     for f in truth["findings"]:
         acc = by_id[f["account"]]
         rows = {(r["source"], r["row"]) for r in f["records"]}

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from reconcile.checks import (
     cert_mismatch,
+    content_issue,
     deleted,
     duplicate_filing,
     duplicate_on_platform,
@@ -33,6 +34,7 @@ CHECKS: dict[str, Callable[[CheckContext], list[Finding]]] = {
     duplicate_on_platform.CODE: duplicate_on_platform.check,
     duplicate_filing.CODE: duplicate_filing.check,
     name_inconsistent.CODE: name_inconsistent.check,
+    content_issue.CODE: content_issue.check,
 }
 
 __all__ = ["CHECKS", "CheckContext", "build_view", "run_checks"]

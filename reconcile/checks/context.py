@@ -28,6 +28,7 @@ class CheckContext:
     crawled_platforms: frozenset[str]  # platforms the crawl covered (not-found there is evidence)
     notes: list[str] = field(default_factory=list)  # what a check could not judge, each said once
     crawled_files: tuple[str, ...] = ()  # several crawled files: the file of each crawled record (by position)
+    manual: tuple = ()                   # 人工检查问题表 rows (sources.manual.ManualIssue)
 
     def note(self, text: str) -> None:
         """Record that a check could not judge something (shown once in every output)."""

@@ -221,6 +221,8 @@ def notice_wording(f: Finding) -> str:
         return f"{gone}，未在{system}注销"
     if f.kind == "unfiled":
         return "瞒报漏报：未进行填报登记"
+    if f.kind == "content_issue":
+        return text_or_none(f.detail) or kind_label(f.kind)   # the clerk's own words
     label = kind_label(f.kind)
     return f"{label}：{correction}" if f.kind == "wrong_type" and correction else label
 
