@@ -18,6 +18,7 @@ import pandas as pd
 
 from reconcile import __version__
 from reconcile.checks import CheckContext, build_view, run_checks
+from reconcile.checks.context import first_text
 from reconcile.checks.duplicate_filing import attach_duplicates, duplicate_warning, split_duplicates
 from reconcile.config import Config
 from reconcile.link import link_accounts, prepare
@@ -216,7 +217,7 @@ def _links_table(view: pd.DataFrame) -> pd.DataFrame:
     review = (v["np_link"] == "review") | (v["c_link"] == "review")
 
     def first(field_name: str) -> pd.Series:
-        return first_present(v, field_name)
+        return first_text(v, field_name)
 
     links = pd.DataFrame({
         "key": account_keys(v),
@@ -249,17 +250,10 @@ def account_keys(v: pd.DataFrame) -> pd.Series:
     """Stable identity of an account: platform + account id when present, else platform +
     normalised name + owner (registry values first). Row numbers never enter a key."""
     def first(field_name: str) -> pd.Series:
-        return first_present(v, field_name).fillna("").astype(str)
+        return first_text(v, field_name).fillna("").astype(str)
 
     platform, acc_id = first("platform"), first("account_id").str.lower()
     by_id = platform + "|id:" + acc_id
     by_name = platform + "|" + first("name_key") + "|" + first("owner_core")
     return by_id.where(acc_id != "", by_name)
 
-
-def first_present(v: pd.DataFrame, field_name: str) -> pd.Series:
-    """Per account, the national value of a field, else the provincial, else the crawled."""
-    out = v[f"n_{field_name}"].astype(object)
-    for p in ("p", "c"):
-        out = out.where(out.notna() & (out.astype(str) != ""), v[f"{p}_{field_name}"])
-    return out

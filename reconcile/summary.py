@@ -15,6 +15,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from reconcile.checks.context import first_text
 from reconcile.config import Config
 from reconcile.regions import RegionResolver
 from reconcile.result import Finding, RegionSummary
@@ -54,11 +55,10 @@ def _level(place: tuple) -> str | None:
 
 
 def _place_of(view: pd.DataFrame) -> pd.DataFrame:
+    """Per account, its province/city/county (registry values first), None where unknown."""
     cols = {}
     for part in ("province", "city", "county"):
-        out = view[f"n_{part}"].astype(object)
-        for p in ("p", "c"):
-            out = out.where(out.notna(), view[f"{p}_{part}"])
+        out = first_text(view, part).astype(object)
         cols[part] = out.where(out.notna(), None)
     return pd.DataFrame(cols, index=view.index)
 

@@ -181,5 +181,5 @@ def first_text(view: pd.DataFrame, field_name: str) -> pd.Series:
     """Per account, the national value of a field, else the provincial, else the crawled (NA if none)."""
     out = view[f"n_{field_name}"].astype(object)
     for p in ("p", "c"):
-        out = out.where(out.notna() & (out.astype(str) != ""), view[f"{p}_{field_name}"])
-    return out.where(out.notna() & (out.astype(str) != ""))
+        out = out.where(out.notna() & (out != ""), view[f"{p}_{field_name}"])
+    return out.where(out.notna() & (out != ""))
