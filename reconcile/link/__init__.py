@@ -24,7 +24,7 @@ import pandas as pd
 from reconcile.config import LinkSettings
 from reconcile.link.candidates import candidate_pairs
 from reconcile.link.score import assign_one_to_one, compare, score
-from reconcile.normalize import NOT_OFFICIAL
+from reconcile.normalize import NOT_OFFICIAL, name_key
 
 ACCOUNT_COLUMNS = ("n", "p", "c", "np_score", "np_link", "c_score", "c_link")
 
@@ -43,7 +43,7 @@ def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
     owner = out["owner_norm"]
     if "verified_info" in out:
         # weibo-style crawls carry the owner only in the verification text
-        info = out["verified_info"].map(_owner_from_info, na_action="ignore")
+        info = _map_unique(out["verified_info"], _owner_from_info)
         owner = owner.where(owner.notna() & (owner.astype(str) != ""), info)
     out["owner_norm"] = owner
     # records verified as enterprises/persons/unverified (most of a crawl sweep) keep their
@@ -62,17 +62,12 @@ def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
 
 
 _NO_PLACES: frozenset[str] = frozenset()
-_INFO_SUFFIXES = ("官方微博", "官方账号", "官方抖音", "官方快手", "官方微信", "官方帐号")
 
 
 def _owner_from_info(text: object) -> str | None:
-    from reconcile.normalize import normalize_text
-
-    t = normalize_text(str(text)) or ""
-    for suf in _INFO_SUFFIXES:
-        if t.endswith(suf) and len(t) > len(suf) + 1:
-            return t[: -len(suf)]
-    return t or None
+    """The unit in a verification text: "咸宁市公安局官方微博" -> "咸宁市公安局" (the suffixes
+    ``normalize.name_key`` drops for comparison)."""
+    return name_key(str(text))
 
 
 def _map_unique(s: pd.Series, fn: Callable) -> pd.Series:
