@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -142,10 +143,13 @@ class Workbook:
         hidden = [m.name for m in worksheets if m.name not in visible]
         self.scan_order: list[str] = visible + hidden
         self.visible: frozenset[str] = frozenset(visible)
+        self._sheets: dict[str, Any] = {}   # calamine parses a whole sheet on access: once per sheet
 
     def grid(self, name: str, head_only: bool = False) -> SheetGrid:
         try:
-            sheet = self._book.get_sheet_by_name(name)
+            sheet = self._sheets.get(name)
+            if sheet is None:
+                sheet = self._sheets[name] = self._book.get_sheet_by_name(name)
             start = sheet.start
             end = sheet.end
             if start is None or end is None:
