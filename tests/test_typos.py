@@ -1,0 +1,28 @@
+"""checks.typos.near_one: the same answer as comparing every pair, without the quadratic cost."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
+
+from reconcile.checks.typos import near_one
+
+words = st.lists(st.text(alphabet="咸宁通山局学校ab", min_size=0, max_size=6), max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, words)
+def test_near_one_equals_brute_force(queries: list[str], targets: list[str]) -> None:
+    brute = [[j for j, t in enumerate(targets) if Levenshtein.distance(q, t) <= 1] for q in queries]
+    assert near_one(queries, targets) == brute
+
+
+def test_near_one_kinds_of_edit() -> None:
+    targets = ["咸安区第40实验学校", "通山县民政局", "湾坪社区"]
+    queries = ["咸安区第40实验雪校",   # substitution
+               "通山县民政局局",        # insertion
+               "湾坪区",               # deletion
+               "坪湾社区",             # transposition: two edits
+               "青坪社区居委会"]
+    assert near_one(queries, targets) == [[0], [1], [2], [], []]
