@@ -577,13 +577,18 @@ NOT_OFFICIAL = frozenset({"enterprise", "personal", "none"})
 
 
 def normalize_frame(df: pd.DataFrame, resolver: RegionResolver | None = None, *,
-                    official_places_only: bool = False) -> pd.DataFrame:
+                    official_places_only: bool = False,
+                    keep: Callable[[pd.DataFrame], np.ndarray] | None = None) -> pd.DataFrame:
     """A new frame: canonical columns normalised + helper columns, in schema order.
 
     ``official_places_only`` (for crawls, which sweep up many enterprise and personal
     accounts): places are resolved only for records not verified as an enterprise, a person
     or not at all; the others never count as unfiled, and resolving a million of them costs
     most of a national run.
+
+    ``keep`` (see link.prune.CrawlFilter): called with the rows' normalised platform,
+    account_id, name_key and verified_kind before anything else is normalised; only the rows
+    it marks True are normalised further and returned (their index is kept).
 
     ``df`` is a loader frame (raw values); it is never modified. Without a resolver an
     unscoped ``RegionResolver()`` derives province/city/county.
@@ -600,23 +605,33 @@ def normalize_frame(df: pd.DataFrame, resolver: RegionResolver | None = None, *,
             return df[name] if name == "last_post_at" else df[name].astype(object)
         return pd.Series([None] * len(df), index=df.index, dtype=object)
 
-    out: dict[str, Any] = {"source": col("source").to_numpy(copy=True), "row": col("row").to_numpy(copy=True)}
     platform_raw, platform, implied_type = _map_unique_multi(col("platform"), _platform_parts, 3)
+    name, name_norm, key = _map_unique_multi(col("name"), _name_parts, 3)
+    account_id = _map_unique(col("account_id"), normalize_account_id)
+    verified_kind = _map_unique(col("verified_kind"), normalize_verified)
+    if keep is not None:
+        mask = np.asarray(keep(pd.DataFrame({"platform": platform, "account_id": account_id, "name_key": key,
+                                             "verified_kind": verified_kind}, index=df.index)), dtype=bool)
+        if not mask.all():
+            df = df[mask]
+            platform_raw, platform, implied_type, name, name_norm, key, account_id, verified_kind = (
+                a[mask] for a in (platform_raw, platform, implied_type, name, name_norm, key, account_id,
+                                  verified_kind))
+    out: dict[str, Any] = {"source": col("source").to_numpy(copy=True), "row": col("row").to_numpy(copy=True)}
     explicit_type = _map_unique(col("account_type"), normalize_account_type)
     account_type = np.where(pd.isna(explicit_type), implied_type, explicit_type)  # explicit wins
-    name, name_norm, key = _map_unique_multi(col("name"), _name_parts, 3)
     owner, owner_norm = _map_unique_multi(col("owner"), lambda v: (display_text(v), normalize_text(v)), 2)
     region = _map_unique(col("region"), display_text)
 
     out["platform"] = platform
     out["account_type"] = account_type
     out["name"] = name
-    out["account_id"] = _map_unique(col("account_id"), normalize_account_id)
+    out["account_id"] = account_id
     out["owner"] = owner
     out["supervisor"] = _map_unique(col("supervisor"), display_text)
     out["region"] = region
     out["status"] = _map_unique(col("status"), normalize_status)
-    out["verified_kind"] = _map_unique(col("verified_kind"), normalize_verified)
+    out["verified_kind"] = verified_kind
     out["verified_info"] = _map_unique(col("verified_info"), display_text)
     out["last_post_at"] = _dates(col("last_post_at"))
     out["followers"] = pd.array(_map_unique(col("followers"), parse_count), dtype="Int64")

@@ -89,9 +89,15 @@ def column_warnings(raw: pd.DataFrame) -> list[str]:
     return out
 
 
-def platform_scope_warning(frames: Mapping[str, pd.DataFrame]) -> list[str]:
-    """Crawled rows on platforms that neither registry files any account on."""
+def platform_scope_warning(frames: Mapping[str, pd.DataFrame], crawled_platform: pd.Series | None = None
+                           ) -> list[str]:
+    """Crawled rows on platforms that neither registry files any account on.
+
+    ``crawled_platform``: the normalised platform of every crawled row, when frames["crawled"]
+    holds only some of them (link.prune)."""
     crawled = frames.get("crawled")
+    if crawled_platform is not None:
+        crawled = pd.DataFrame({"platform": crawled_platform})
     if crawled is None or crawled.empty:
         return []
     filed = set()
@@ -108,10 +114,12 @@ def platform_scope_warning(frames: Mapping[str, pd.DataFrame]) -> list[str]:
             "可能不在本次核查范围；其中的政府机构账号仍按瞒报漏报核查"]
 
 
-def data_warnings(loaded: Mapping[str, Any], frames: Mapping[str, pd.DataFrame]) -> list[str]:
+def data_warnings(loaded: Mapping[str, Any], frames: Mapping[str, pd.DataFrame],
+                  crawled_platform: pd.Series | None = None) -> list[str]:
     """Every 数据问题 line for the run, each prefixed with the input's file name.
 
-    ``loaded``: source -> LoadedSource (raw frame + info); ``frames``: source -> normalised frame."""
+    ``loaded``: source -> LoadedSource (raw frame + info); ``frames``: source -> normalised frame;
+    ``crawled_platform``: see platform_scope_warning."""
     out: list[str] = []
     for source in SOURCES:
         if source not in loaded:
@@ -120,5 +128,5 @@ def data_warnings(loaded: Mapping[str, Any], frames: Mapping[str, pd.DataFrame])
         out.extend(f"{name}：{w}" for w in column_warnings(loaded[source].frame))
     if "crawled" in loaded:
         name = Path(loaded["crawled"].info.path).name
-        out.extend(f"{name}：{w}" for w in platform_scope_warning(frames))
+        out.extend(f"{name}：{w}" for w in platform_scope_warning(frames, crawled_platform))
     return out

@@ -1,0 +1,85 @@
+"""Crawled rows that can matter, chosen before the expensive normalisation.
+
+A crawl that sweeps a platform for government-looking accounts returns mostly accounts
+verified as an enterprise, a person or not at all. Such a record can only ever link to a
+registry record by an exact key (``candidates``: the same account id, or the same normalised
+name on the platform), and on its own it is never a finding (瞒报漏报 needs an official
+verification). So a non-official crawled record whose id and name key appear in neither
+registry changes nothing in the result: it is dropped before its owner, region and dates are
+normalised and before linking, which at national scale halves the crawled side.
+
+``CrawlFilter`` is handed to ``normalize_frame(keep=...)``; it remembers the platform of every
+crawled row (the checks need to know which platforms were crawled at all, and the data
+warnings count rows per platform) and how many rows it dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from reconcile.normalize import NOT_OFFICIAL
+from reconcile.regions import Place
+
+
+class CrawlFilter:
+    """``keep(early)`` for normalize_frame: True for crawled rows that can link or be findings."""
+
+    def __init__(self, registries: list[pd.DataFrame]) -> None:
+        ids: set[str] = set()
+        names: set[str] = set()
+        for frame in registries:
+            ids.update(frame["account_id"].dropna().tolist())
+            names.update(frame["name_key"].dropna().tolist())
+        self._ids = ids
+        self._names = names
+        self.platform: pd.Series = pd.Series(dtype=object)   # of every crawled row, kept or not
+        self.dropped = 0
+
+    def __call__(self, early: pd.DataFrame) -> np.ndarray:
+        """``early``: the crawled rows' normalised platform, account_id, name_key and verified_kind."""
+        self.platform = early["platform"]
+        official = ~early["verified_kind"].isin(list(NOT_OFFICIAL)).to_numpy()
+        keep = official | _in(early["account_id"], self._ids) | _in(early["name_key"], self._names)
+        self.dropped = int(len(keep) - keep.sum())
+        return keep
+
+    def elsewhere(self, crawled: pd.DataFrame, registries: list[pd.DataFrame],
+                  in_scope: Callable[[Place], bool]) -> pd.DataFrame:
+        """``crawled`` (a normalised frame) without the official records placed in a province
+        where neither registry files any account and outside the scope: they are not this
+        audit's accounts (never 瞒报漏报 here), and unless an id or name key is shared (kept)
+        a link to them would be a false one. A national sweep is mostly such records."""
+        provinces = set()
+        for frame in registries:
+            provinces.update(frame["province"].dropna().tolist())
+        place = crawled[["province", "city", "county"]].astype(object)
+        candidate = place["province"].notna() & ~place["province"].isin(list(provinces))
+        if not candidate.any():
+            return crawled
+        sub = place[candidate]
+        codes, triples = pd.factorize(pd.Series(list(zip(sub["province"], sub["city"], sub["county"], strict=True)),
+                                                dtype=object))
+        outside = np.fromiter((not in_scope(Place(*(None if pd.isna(x) else x for x in t))) for t in triples),
+                              dtype=bool, count=len(triples))[codes]
+        drop = np.zeros(len(crawled), dtype=bool)
+        drop[np.flatnonzero(candidate.to_numpy())[outside]] = True
+        drop &= ~(_in(crawled["account_id"], self._ids) | _in(crawled["name_key"], self._names))
+        if not drop.any():
+            return crawled
+        self.dropped += int(drop.sum())
+        return crawled[~drop]
+
+    @property
+    def platforms(self) -> frozenset[str]:
+        """The platforms the crawl covers (dropped rows included)."""
+        return frozenset(self.platform.dropna().unique().tolist())
+
+
+def _in(values: pd.Series, known: set[str]) -> np.ndarray:
+    """values.isin(known) computed once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    hit = np.fromiter((u in known for u in uniques), dtype=bool, count=len(uniques))
+    return np.append(hit, False)[codes]   # code -1 (NA) -> False
