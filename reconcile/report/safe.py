@@ -93,11 +93,12 @@ def atomic_write(path: str | Path, writer: Callable[[Path], None]) -> None:
 
 # What XML 1.0 cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE), plus lone surrogates (from
 # undecodable bytes) and the non-characters U+FFFE/U+FFFF, which break the UTF-8 writer.
-_XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XML_ILLEGAL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"   # a regex character-class body
+_XML_ILLEGAL_RE = re.compile(f"[{XML_ILLEGAL_CHARS}]")
 # A cell starting with one of these may be taken for a formula / DDE by Excel, WPS or a CSV reader.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Error literals that openpyxl would otherwise store as an error cell.
-_ERROR_LITERALS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+ERROR_LITERALS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 # Everything that must not reach a terminal: C0 (except \n), DEL and C1 controls (ANSI escapes).
 _TERMINAL_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_CELL_CHARS = 32767
@@ -117,6 +118,8 @@ def is_missing(value: Any) -> bool:
 
 def text_or_none(value: Any) -> str | None:
     """A field for display: missing -> None, anything else -> str."""
+    if type(value) is str:
+        return value
     return None if is_missing(value) else str(value)
 
 
@@ -129,13 +132,25 @@ def clean_cell_text(value: str) -> str:
 
 def needs_text_guard(value: str) -> bool:
     """True when a spreadsheet could read ``value`` as a formula, DDE call or error literal."""
-    return value.startswith(FORMULA_PREFIXES) or value in _ERROR_LITERALS
+    return value.startswith(FORMULA_PREFIXES) or value in ERROR_LITERALS
 
 
 def csv_safe(value: str) -> str:
     """A CSV field that Excel/WPS will not run: risky text gets a leading apostrophe (OWASP)."""
     value = clean_cell_text(value)
     return "'" + value if needs_text_guard(value) else value
+
+
+def csv_safe_column(values: Iterable[str | None]) -> list[str | None]:
+    """``csv_safe`` over a column of text (None stays None), one regex pass for the whole column."""
+    values = list(values)
+    texts = [v for v in values if v is not None]
+    if any(len(v) > MAX_CELL_CHARS for v in texts) or _XML_ILLEGAL_RE.search("".join(texts)):
+        return [None if v is None else csv_safe(v) for v in values]
+    if any(len(p) != 1 for p in FORMULA_PREFIXES):
+        return [None if v is None else csv_safe(v) for v in values]
+    first = frozenset(FORMULA_PREFIXES)   # needs_text_guard on one-character prefixes
+    return [v if v is None or not (v[:1] in first or v in ERROR_LITERALS) else "'" + v for v in values]
 
 
 def terminal_text(value: Any) -> str:
@@ -146,12 +161,24 @@ def terminal_text(value: Any) -> str:
     return _TERMINAL_CONTROL_RE.sub("", text) if _TERMINAL_CONTROL_RE.search(text) else text
 
 
+class _CharWidths(dict):
+    """character -> 2 for East Asian wide/full-width (``unicodedata.east_asian_width`` W or F), else 1;
+    filled on first sight of a character, so a lookup is a plain dict hit afterwards."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+_char_width = _CharWidths().__getitem__
+
+
 def display_width(value: Any) -> int:
     """Width of ``value`` in a fixed-width font: CJK (wide/full-width) characters count double."""
-    text = "" if value is None else str(value)
+    text = value if type(value) is str else "" if value is None else str(value)
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(map(_char_width, text))
 
 
 _SHEET_BAD_RE = re.compile(r"[\[\]:*?/\\]")

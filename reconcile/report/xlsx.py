@@ -13,14 +13,13 @@ sheet has its header in row 1, except 总体情况 (title, 监测点 line, heade
 Safety: text from the inputs never becomes a formula, DDE call, hyperlink or error value:
 every string is written as an inline string (``data_type "s"``) and risky ones
 (= + - @ tab CR …) also get Excel's quote prefix; XML-illegal characters are dropped.
-The workbook is streamed (openpyxl write-only mode) and written atomically.
+The workbook is streamed (openpyxl write-only mode; every row below a table's header is formatted
+as raw XML by xlsx_fast.py, ~10x cheaper than openpyxl's cells) and written atomically.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import numbers
+import csv
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,7 @@ from reconcile.report.safe import (
     SETTING_LABELS,
     atomic_write,
     clean_cell_text,
-    csv_safe,
+    csv_safe_column,
     date_zh,
     display_width,
     fail_kinds,
@@ -57,6 +56,8 @@ from reconcile.report.safe import (
     sorted_findings,
     source_label,
 )
+from reconcile.report.xlsx_fast import CellStyle, FastRows, ReportWorkbook, gc_paused, style_attr
+from reconcile.report.xlsx_fast import cell_value as _cell_value
 from reconcile.result import Finding, Result
 from reconcile.schema import FINDING_KINDS
 
@@ -146,44 +147,21 @@ class _Styles:
         return Cell(self.ws, row=1, column=1, value=value, style_array=self.array(**style))
 
 
-def _cell_value(value: Any) -> Any:
-    """What a cell can hold: NA/NaN/inf -> empty, numbers and dates as they are, the rest as text."""
-    if is_missing(value):
-        return None
-    if isinstance(value, str | bool | int | dt.date | dt.time):
-        if isinstance(value, dt.datetime) and value.tzinfo is not None:
-            return value.replace(tzinfo=None)
-        return value
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value) if math.isfinite(value) else None
-    return str(value)
-
-
-def _plain_row(styles: _Styles, values: Sequence[Any]) -> list[Any]:
-    """Fast path for big sheets: unstyled values; only risky strings become guarded cells."""
-    out: list[Any] = []
-    for v in values:
-        if isinstance(v, str):
-            v = clean_cell_text(v)
-            if needs_text_guard(v):
-                c = Cell(styles.ws, row=1, column=1, style_array=styles.array(guard=True, border=False))
-                c._value = v
-                c.data_type = "s"
-                v = c
-        out.append(v)
-    return out
-
-
 def _widths(columns: Sequence[_Col], sample: Iterable[Sequence[Any]]) -> list[int]:
     widths = [display_width(c.header) for c in columns]
+    enough = [c.max_width - 2 for c in columns]   # any width from here on gives the column its maximum
     for row in sample:
         for i, v in enumerate(row[: len(widths)]):
-            if v is not None:
-                w = display_width(v if isinstance(v, str) else format(v, ".2f") if isinstance(v, float) else v)
-                if w > widths[i]:
-                    widths[i] = w
+            if v is None or widths[i] >= enough[i]:
+                continue
+            if isinstance(v, str):
+                if 2 * len(v) <= widths[i]:   # cannot be wider than what we have
+                    continue
+                w = display_width(v)
+            else:
+                w = display_width(format(v, ".2f") if isinstance(v, float) else v)
+            if w > widths[i]:
+                widths[i] = w
     return [max(6, min(c.max_width, w + 2)) for c, w in zip(columns, widths, strict=True)]
 
 
@@ -230,37 +208,94 @@ class _TableSheet:
         self.ws.freeze_panes = f"A{self.header_row + 1}"
         _page_setup(self.ws, self.header_row)
         self.row = 0
+        self.fast: FastRows | None = None
         for text, kind in above:
             self._merged_line(text, kind)
         self.ws.append([self.styles.cell(c.header, kind="header") for c in self.columns])
         self.row += 1
+        # every row below the header is written as raw XML (xlsx_fast): ~10x cheaper than openpyxl cells
+        self.fast = FastRows(self.ws)
+        self._row_styles: dict[str, list[CellStyle]] = {}
+        self._style_attrs: dict[tuple[Any, ...], CellStyle] = {}
+        self._wrap_cols = [(i, max(1, w - 2)) for i, (c, w) in enumerate(zip(self.columns, self.widths, strict=False))
+                           if c.wrap]
 
     def _merged_line(self, text: str, kind: str) -> None:
         self.row += 1
+        height = None
         if kind == "title":
-            self.ws.row_dimensions[self.row].height = 30
+            height = 30
         elif kind == "note":
             lines = 1 + display_width(text) // max(1, sum(self.widths))
-            self.ws.row_dimensions[self.row].height = 16 * min(6, lines)
-        self.ws.append([self.styles.cell(text, kind=kind)])
+            height = 16 * min(6, lines)
+        if self.fast is not None:
+            self.fast.append(self.row, [text], [self.style(kind=kind)], height)
+        else:
+            if height is not None:
+                self.ws.row_dimensions[self.row].height = height
+            self.ws.append([self.styles.cell(text, kind=kind)])
         self.ws.merged_cells.add(f"A{self.row}:{self.last_col}{self.row}")
 
+    def style(self, *, plain: bool = False, **style: Any) -> CellStyle:
+        """The (normal, quote-prefixed) style attributes of a raw cell; ``plain``: no style but the guard."""
+        key = (plain, *sorted(style.items()))
+        attrs = self._style_attrs.get(key)
+        if attrs is None:
+            guard = self.styles.array(guard=True, border=False) if plain else self.styles.array(guard=True, **style)
+            normal = None if plain else self.styles.array(**style)
+            attrs = self._style_attrs[key] = (style_attr(self.ws, normal), style_attr(self.ws, guard))
+        return attrs
+
+    def _styles_for(self, kind: str) -> list[CellStyle]:
+        styles = self._row_styles.get(kind)
+        if styles is None:
+            if self.styled or kind != "body":
+                styles = [self.style(kind=kind, wrap=c.wrap, center=c.center, fmt=c.number_format)
+                          for c in self.columns]
+            else:
+                styles = [self.style(plain=True)] * len(self.columns)
+            styles = self._row_styles[kind] = styles
+        return styles
+
+    def _height(self, values: Sequence[Any]) -> float | None:
+        """Write-only rows are not auto-fitted: give wrapped text its height (None: the default)."""
+        lines = 1
+        for i, per_line in self._wrap_cols:
+            v = values[i]
+            if isinstance(v, str) and (2 * len(v) > per_line or "\n" in v):
+                lines = max(lines, _wrapped_lines(v, per_line + 2))
+        return ROW_HEIGHT * min(lines, 15) if lines > 1 else None
+
     def append(self, values: Sequence[Any], kind: str = "body") -> None:
-        if self.styled or kind != "body":
-            row = [self.styles.cell(v, kind=kind, wrap=c.wrap, center=c.center, fmt=c.number_format)
-                   for v, c in zip(values, self.columns, strict=True)]
-            lines = max((_wrapped_lines(v, w) for v, c, w in zip(values, self.columns, self.widths, strict=False)
-                         if c.wrap and isinstance(v, str)), default=1)
-            if lines > 1:   # write-only rows are not auto-fitted: give wrapped text its height
-                self.ws.row_dimensions[self.row + 1].height = ROW_HEIGHT * min(lines, 15)
-        else:
-            row = _plain_row(self.styles, values)
-        self.ws.append(row)
+        if len(values) != len(self.columns):
+            raise ValueError(f"{len(values)} values for {len(self.columns)} columns")
+        assert self.fast is not None
+        height = self._height(values) if self.styled or kind != "body" else None
+        self.fast.append(self.row + 1, values, self._styles_for(kind), height)
         self.row += 1
 
+    def cells(self, values: Sequence[Any], styles: Sequence[dict[str, Any] | None]) -> None:
+        """A free-form row below the header: per cell a style (keyword arguments of _Styles.array) or None (plain)."""
+        assert self.fast is not None
+        self.row += 1
+        self.fast.append(self.row, values, [self.style(plain=True) if st is None else self.style(**st)
+                                            for st in styles])
+
+    def blank(self) -> None:
+        assert self.fast is not None
+        self.row += 1
+        self.fast.blank(self.row)
+
     def extend(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Body rows (``append`` in a loop, with its per-row lookups hoisted)."""
+        assert self.fast is not None
+        add, styles, n = self.fast.append, self._styles_for("body"), len(self.columns)
+        height = self._height if self.styled and self._wrap_cols else None
         for values in rows:
-            self.append(values)
+            if len(values) != n:
+                raise ValueError(f"{len(values)} values for {n} columns")
+            self.row += 1
+            add(self.row, values, styles, height(values) if height else None)
 
     def note(self, text: str) -> None:
         self._merged_line(text, "note")
@@ -354,15 +389,20 @@ def links_csv_path(path: Path) -> Path:
 
 
 def _write_links_csv(data: dict[str, list[Any]], links: pd.DataFrame, path: Path) -> None:
-    frame = pd.DataFrame(data)
-    frame["核实键"] = _text_values(links, "key")
+    columns = {**data, "核实键": _text_values(links, "key")}
     for col in ("平台", "名称", "主办单位", "地区", "核实键"):
-        frame[col] = [None if v is None else csv_safe(v) for v in frame[col].tolist()]
+        columns[col] = csv_safe_column(columns[col])
     for col in ("全国系统行", "省级平台行", "平台采集行"):
-        frame[col] = frame[col].astype("Int64")
+        columns[col] = [v if v is None or type(v) is int else None if is_missing(v) else int(v) for v in columns[col]]
+    columns["相似度"] = [v if v is None or type(v) is float else None if is_missing(v) else float(v)
+                       for v in columns["相似度"]]
 
     def _write(tmp: Path) -> None:
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+        # the csv module writes None as "" and floats as repr, as pandas' to_csv did (UTF-8 with BOM, CRLF)
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow(columns)
+            writer.writerows(zip(*columns.values(), strict=True))
 
     atomic_write(path, _write)
 
@@ -438,13 +478,11 @@ def _write_about(wb: Workbook, result: Result) -> None:
         (("设置项", "说明", "值"), settings),
         (("问题类型代码", "问题类型", "计入不合格"), legend),
     ]
-    st = sheet.styles
     for headers, rows in sections:
-        sheet.ws.append([])
-        sheet.ws.append([st.cell(h, kind="header") for h in headers])
+        sheet.blank()
+        sheet.cells(headers, [{"kind": "header"}] * len(headers))
         for row in rows:
-            sheet.ws.append([st.cell(v, wrap=isinstance(v, str) and display_width(v) > 30) for v in row])
-        sheet.row += 2 + len(rows)
+            sheet.cells(row, [{"wrap": isinstance(v, str) and display_width(v) > 30} for v in row])
     sheet.finish_table(last)
 
 
@@ -455,7 +493,7 @@ def _write_about(wb: Workbook, result: Result) -> None:
 
 def build_workbook(result: Result, path: Path, max_link_rows: int = MAX_LINK_ROWS) -> Workbook:
     """The streamed workbook (not yet saved). ``path`` is the final report path (for the CSV)."""
-    wb = Workbook(write_only=True)
+    wb = ReportWorkbook()
     wb.properties.creator = f"reconcile {result.run.version}"
     wb.properties.title = f"政务新媒体检查报告（{quarter_zh(result.run.quarter)}）"
     files = input_files(result.run)
@@ -467,8 +505,11 @@ def build_workbook(result: Result, path: Path, max_link_rows: int = MAX_LINK_ROW
     xlsx_attach.write_findings(wb, result, files)
     xlsx_attach.write_failed_accounts(wb, result)
     taken = [SHEET_SUMMARY, SHEET_FINDINGS, xlsx_attach.SHEET_FAILED, SHEET_REVIEW, SHEET_LINKS, SHEET_WARNINGS, SHEET_ABOUT]
-    for kind in [*FINDING_KINDS, *sorted({f.kind for f in findings} - set(FINDING_KINDS))]:
-        of_kind = [f for f in findings if f.kind == kind]
+    by_kind: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_kind.setdefault(f.kind, []).append(f)
+    for kind in [*FINDING_KINDS, *sorted(set(by_kind) - set(FINDING_KINDS))]:
+        of_kind = by_kind.get(kind)
         if of_kind:
             title = sheet_title(kind_label(kind), taken)
             taken.append(title)
@@ -491,6 +532,7 @@ def write_xlsx(result: Result, path: Path, *, max_link_rows: int = MAX_LINK_ROWS
     path = Path(path)
 
     def _write(tmp: Path) -> None:
-        build_workbook(result, path, max_link_rows).save(tmp)
+        with gc_paused():   # the write makes ~1M short-lived objects and no cycles: spare the collector's passes
+            build_workbook(result, path, max_link_rows).save(tmp)
 
     atomic_write(path, _write)

@@ -79,26 +79,22 @@ def write_summary(wb: Workbook, result: Result) -> None:
         sheet.append(total_row, kind="total")
     sheet.finish_table(last)
     if platforms:
-        ws.append([])
-        sheet.row += 1
+        sheet.blank()
         sheet._merged_line(PLATFORM_TITLE, "total")
-        ws.append([sheet.styles.cell(h, kind="header") for h in
-                   ("序号", "新媒体类型", "政务新媒体总数", "抽查政务新媒体数", "存在突出问题的政务新媒体数", "账号合格率")])
-        sheet.row += 1
+        headers = ("序号", "新媒体类型", "政务新媒体总数", "抽查政务新媒体数", "存在突出问题的政务新媒体数", "账号合格率")
+        sheet.cells(headers, [{"kind": "header"}] * len(headers))
         sheet.extend(platforms)
     if result.notes:
-        ws.append([])
-        sheet.row += 1
+        sheet.blank()
         for note in result.notes:
             sheet.note(f"注：{note}")
     # the chart goes below the tables; its data (region, numeric 合格率) sits in hidden H:I
     chart_at = sheet.row + 2
     values_at = chart_at
-    ws.append([])
-    ws.append([None] * 7 + ["地区", CHART_VALUE_HEADER])
+    sheet.blank()
+    sheet.cells([None] * 7 + ["地区", CHART_VALUE_HEADER], [None] * 9)
     for s in result.summary:
-        ws.append([None] * 7 + [s.region, s.pass_rate])
-    sheet.row += 2 + len(result.summary)
+        sheet.cells([None] * 7 + [s.region, s.pass_rate], [None] * 9)
     # 附件1 prints on one page with its chart (shrunk to fit); a very long table prints
     # across pages with its header repeated, and the chart stays on screen only
     one_page = chart_at <= ONE_PAGE_ROWS
