@@ -549,8 +549,9 @@ def _dates(series: pd.Series) -> np.ndarray:
 
 def _regions(region: np.ndarray, owner: np.ndarray, name: np.ndarray,
              resolver: RegionResolver) -> list[np.ndarray]:
-    """province/city/county per row. Each distinct (region, owner) pair is resolved once, and
-    each distinct name only where its pair says nothing (resolve's own priority rule)."""
+    """province/city/county per row, from normalize_text forms of the three texts. Each distinct
+    (region, owner) pair is resolved once, and each distinct name only where its pair says
+    nothing (resolve's own priority rule)."""
     n = len(region)
     if n == 0:
         return [np.empty(0, dtype=object) for _ in range(3)]
@@ -558,12 +559,12 @@ def _regions(region: np.ndarray, owner: np.ndarray, name: np.ndarray,
     oc, _ = pd.factorize(pd.Series(owner, dtype=object))
     pair_codes = rc.astype(np.int64) * (int(oc.max()) + 2) + (oc + 1)
     _, first, inverse = np.unique(pair_codes, return_index=True, return_inverse=True)
-    places = [resolver.resolve(region[i], owner[i]) for i in first]
+    places = [resolver.resolve_normalized(region[i], owner[i]) for i in first]
     out = [_objects([p[level] for p in places])[inverse] for level in range(3)]
     rows = np.flatnonzero(_objects([not any(p) for p in places])[inverse].astype(bool))
     if len(rows):
         codes, names = _factorize(pd.Series(name[rows], dtype=object))
-        by_name = [resolver.resolve(None, None, v) for v in names] + [_NO_PLACE]
+        by_name = [resolver.resolve_normalized(None, None, v) for v in names] + [_NO_PLACE]
         for level in range(3):
             out[level][rows] = _objects([p[level] for p in by_name])[codes]
     return out
@@ -621,7 +622,7 @@ def normalize_frame(df: pd.DataFrame, resolver: RegionResolver | None = None, *,
     explicit_type = _map_unique(col("account_type"), normalize_account_type)
     account_type = np.where(pd.isna(explicit_type), implied_type, explicit_type)  # explicit wins
     owner, owner_norm = _map_unique_multi(col("owner"), lambda v: (display_text(v), normalize_text(v)), 2)
-    region = _map_unique(col("region"), display_text)
+    region, region_norm = _map_unique_multi(col("region"), lambda v: (display_text(v), normalize_text(v)), 2)
 
     out["platform"] = platform
     out["account_type"] = account_type
@@ -643,12 +644,12 @@ def normalize_frame(df: pd.DataFrame, resolver: RegionResolver | None = None, *,
         official = ~pd.Series(out["verified_kind"], dtype=object).isin(list(NOT_OFFICIAL)).to_numpy()
         places = [np.full(len(region), None, dtype=object) for _ in range(3)]
         if official.any():
-            found = _regions(region[official], owner[official], name[official], resolver)
+            found = _regions(region_norm[official], owner_norm[official], name_norm[official], resolver)
             for level in range(3):
                 places[level][official] = found[level]
         out["province"], out["city"], out["county"] = places
     else:
-        out["province"], out["city"], out["county"] = _regions(region, owner, name, resolver)
+        out["province"], out["city"], out["county"] = _regions(region_norm, owner_norm, name_norm, resolver)
 
     result = pd.DataFrame(out, index=df.index.copy())
     return result[list(CANONICAL_COLUMNS) + list(HELPER_COLUMNS)]

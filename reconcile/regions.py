@@ -331,6 +331,10 @@ class RegionResolver:
         return self._resolve_cached(normalize_text(region_text), normalize_text(owner_text),
                                     normalize_text(name_text))
 
+    def resolve_normalized(self, region: str | None, owner: str | None, name: str | None = None) -> Place:
+        """resolve() for texts already in normalize_text form (skips normalising them again)."""
+        return self._resolve_cached(region or None, owner or None, name or None)
+
     def _resolve(self, region: str | None, owner: str | None, name: str | None) -> Place:
         if region:
             place, explicit = self._place_of_region(region)
@@ -349,6 +353,10 @@ class RegionResolver:
         """normalize_text(text) without leading division names or 省/市/县/区 level words:
         "湖北省咸宁市通山县公安局" -> "公安局", "市公安局" -> "公安局"."""
         return self._strip_cached(normalize_text(text) or "")
+
+    def strip_normalized(self, text: str | None) -> str:
+        """strip_region() for a text already in normalize_text form."""
+        return self._strip_cached(text or "")
 
     def _strip_region(self, text: str) -> str:
         out, ctx = text, EMPTY
