@@ -186,6 +186,7 @@ class RegionResolver:
         self._scope_places: tuple[Place, ...] = ()
         self._mention_cache: dict[str, tuple[tuple[Place, ...], ...]] = {}
         self._text_cache: dict[str, Place] = {}
+        self._candidate_cache: dict[str, tuple[Place, ...]] = {}   # per division name (a few thousand)
         self.scope = tuple(scope)
         places: list[Place] = []
         for name in self.scope:
@@ -193,6 +194,7 @@ class RegionResolver:
         self._scope_places = tuple(dict.fromkeys(places))
         self._scope_common = _common(list(self._scope_places)) if self._scope_places else EMPTY
         self._mention_cache.clear()  # mentions found while reading the scope were scope-less
+        self._candidate_cache.clear()
         self._text_cache.clear()
         self._resolve_cached = lru_cache(maxsize=1 << 18)(self._resolve)
         self._strip_cached = lru_cache(maxsize=1 << 18)(self._strip_region)
@@ -234,6 +236,12 @@ class RegionResolver:
     # -- mentions ------------------------------------------------------------------------
 
     def _candidates(self, key: str) -> tuple[Place, ...]:
+        cached = self._candidate_cache.get(key)
+        if cached is None:
+            cached = self._candidate_cache[key] = self._candidates_uncached(key)
+        return cached
+
+    def _candidates_uncached(self, key: str) -> tuple[Place, ...]:
         entries = self._index.by_key.get(key, [])
         full = [d for d, is_full in entries if is_full]
         divisions = full or [d for d, _ in entries]

@@ -100,6 +100,10 @@ def write_document(result: Result, fh: Any) -> None:
     """Write the JSON document to an open text file."""
     fh.write("{\n")
     for key, value in _head(result).items():
+        if isinstance(value, list) and value:
+            # one item per line, like the links: json's C encoder (indent= would use the Python one)
+            fh.write(f" {_dumps(key)}: [\n  " + ",\n  ".join(_dumps(item) for item in value) + "\n ],\n")
+            continue
         # Nested lines get one more space of indentation; JSON strings hold no raw newlines.
         fh.write(f" {_dumps(key)}: {_dumps(value, indent=1).replace(chr(10), chr(10) + ' ')},\n")
     fh.write(' "links": [')
