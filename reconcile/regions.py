@@ -264,8 +264,15 @@ class RegionResolver:
         cached = self._mention_cache.get(text)
         if cached is not None:
             return cached
-        longest_at = self._index.longest_at
-        found = [(i, len(k), k) for i in range(len(text) - 1) if (k := longest_at(text, i))]
+        by_prefix = self._index.by_prefix   # longest_at inlined: this loop is most of resolving
+        found = []
+        for i in range(len(text) - 1):
+            keys = by_prefix.get(text[i:i + 2])
+            if keys:
+                for k in keys:
+                    if text.startswith(k, i):
+                        found.append((i, len(k), k))
+                        break
         found.sort(key=lambda f: (-f[1], f[0]))  # longest first, then leftmost; no overlaps
         taken: list[tuple[int, int, str]] = []
         for start, length, key in found:
