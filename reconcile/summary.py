@@ -83,7 +83,7 @@ def label_regions(view: pd.DataFrame, resolver: RegionResolver, scope: tuple[str
     ``config.region_level`` forces the level of the rows (county: counties + 市直; city: cities +
     省本级); ``config.region_names`` renames a label, or gives accounts whose region column
     reads a listed text (e.g. "示范区") a row of their own."""
-    out = view.copy()
+    out = view.copy(deep=False)   # only columns are added: no need to copy the data
     places = _place_of(out)
     scope_places = [tuple(resolver.resolve(name, None)) for name in scope]
     scope_places = [sp for sp in scope_places if _level(sp)]
@@ -96,18 +96,23 @@ def label_regions(view: pd.DataFrame, resolver: RegionResolver, scope: tuple[str
         multi_city = multi_city or "province" in levels   # several cities: "杭州市市直", "宁波市市直"
         levels = {"city"}
 
-    filed = (out["n_row"].notna() | out["p_row"].notna()).to_numpy()
+    filed = (out["n_row"].notna() | out["p_row"].notna()).tolist()
     labels, inside = [], []
-    for i, (province, city, county) in enumerate(places.itertuples(index=False, name=None)):
-        known = bool(province or city or county)
-        if not scope_places:
-            hit = True
-        elif not known:
-            hit = bool(filed[i])   # a registry record with no derivable place is still ours
-        else:
-            hit = any(_matches((province, city, county), sp) for sp in scope_places)
-        inside.append(hit)
-        labels.append(_label((province, city, county), levels, multi_city, hit))
+    seen: dict[tuple, tuple[str, bool]] = {}   # (place, filed when the place is unknown) -> (label, in scope)
+    for place, is_filed in zip(places.itertuples(index=False, name=None), filed, strict=True):
+        known = bool(place[0] or place[1] or place[2])
+        memo_key = (place, None if known else is_filed)
+        got = seen.get(memo_key)
+        if got is None:
+            if not scope_places:
+                hit = True
+            elif not known:
+                hit = bool(is_filed)   # a registry record with no derivable place is still ours
+            else:
+                hit = any(_matches(place, sp) for sp in scope_places)
+            got = seen[memo_key] = (_label(place, levels, multi_city, hit), hit)
+        labels.append(got[0])
+        inside.append(got[1])
     out["region_label"] = labels
     out["in_scope"] = inside
     if config and config.region_names:
@@ -162,18 +167,21 @@ def region_sort_key(label: str, order: tuple[str, ...] = ()) -> tuple[int, int, 
     return (1, _division_order().get(label, 10**12), label)
 
 
-def _counted(view: pd.DataFrame, findings: list[Finding]) -> tuple[pd.DataFrame, np.ndarray]:
-    """The checked accounts (filed accounts in scope plus unfiled ones) and which of them failed."""
+def _counted(view: pd.DataFrame, findings: list[Finding], columns: list[str]
+             ) -> tuple[pd.DataFrame, np.ndarray]:
+    """The checked accounts (filed accounts in scope plus unfiled ones; only ``columns``) and
+    which of them failed."""
     filed = view["n_row"].notna() | view["p_row"].notna()
     unfiled = {f.account for f in findings if f.kind == "unfiled" and f.account is not None}
-    counted = view[(filed | view.index.isin(list(unfiled))) & view["in_scope"].astype(bool)]
+    mask = ((filed | view.index.isin(list(unfiled))) & view["in_scope"].astype(bool)).to_numpy()
+    counted = pd.DataFrame({c: view[c].to_numpy()[mask] for c in columns}, index=view.index[mask])
     failed_accounts = {f.account for f in findings if f.fails and f.account is not None}
     return counted, counted.index.isin(list(failed_accounts))
 
 
 def summarise_platforms(view: pd.DataFrame, findings: list[Finding], config: Config) -> list[RegionSummary]:
     """The per-platform 合格率 table (``region`` holds the platform label), in PLATFORMS order."""
-    counted, failed = _counted(view, findings)
+    counted, failed = _counted(view, findings, ["n_platform", "p_platform", "c_platform"])
     platform = counted["n_platform"].astype(object)
     for p in ("p", "c"):
         platform = platform.where(platform.notna(), counted[f"{p}_platform"])
@@ -190,7 +198,7 @@ def summarise_platforms(view: pd.DataFrame, findings: list[Finding], config: Con
 def summarise(view: pd.DataFrame, findings: list[Finding], config: Config
               ) -> tuple[list[RegionSummary], RegionSummary]:
     """Per-region totals: filed accounts in scope plus unfiled ones; failed = any failing finding."""
-    counted, failed = _counted(view, findings)
+    counted, failed = _counted(view, findings, ["region_label"])
     table = pd.DataFrame({"region": counted["region_label"], "failed": failed})
     rows: list[RegionSummary] = []
     for region, grp in table.groupby("region", sort=False):

@@ -10,12 +10,10 @@ crawl carries no verification at all, the check says so once instead of guessing
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pandas as pd
 
-from reconcile.checks.context import CheckContext, alive_crawled, filed, present
-from reconcile.checks.registry_mismatch import same_unit, unit_core
+from reconcile.checks.context import CheckContext, Row, alive_crawled, filed
+from reconcile.checks.registry_mismatch import owner_freq, same_unit
 from reconcile.result import Finding
 from reconcile.schema import VERIFIED_LABELS
 
@@ -32,18 +30,18 @@ def check(ctx: CheckContext) -> list[Finding]:
     judged = filed(v) & alive_crawled(v)
     kind = v["c_verified_kind"]
     known_kind = kind.notna() & (kind != "unknown")
-    has_owner = present(v, "c_owner")
+    has_owner = ctx.present("c_owner")
     if judged.any() and not (judged & (known_kind | has_owner)).any():
         ctx.note("平台采集数据中没有认证信息，未判断“认证信息不规范”和“以个人名义开设”(no verification in the crawled data)")
         return []
-    freq = Counter(unit_core(o) for col in ("n_owner_core", "p_owner_core") for o in v[col].dropna().tolist())
+    freq = owner_freq(ctx)
     out: list[Finding] = []
-    reg_core = v["n_owner_core"].where(present(v, "n_owner_core"), v["p_owner_core"])
-    differs = present(v, "c_owner_core") & reg_core.notna() & (reg_core.astype(str) != v["c_owner_core"].astype(str))
-    reg_county = v["n_county"].where(present(v, "n_county"), v["p_county"])
-    elsewhere = present(v, "c_county") & reg_county.notna() & (reg_county.astype(str) != v["c_county"].astype(str))
+    reg_core = v["n_owner_core"].where(ctx.present("n_owner_core"), v["p_owner_core"])
+    differs = ctx.present("c_owner_core") & reg_core.notna() & (reg_core.astype(str) != v["c_owner_core"].astype(str))
+    reg_county = v["n_county"].where(ctx.present("n_county"), v["p_county"])
+    elsewhere = ctx.present("c_county") & reg_county.notna() & (reg_county.astype(str) != v["c_county"].astype(str))
     suspect = judged & (kind.isin(["none", "enterprise"]).fillna(False) | differs | (elsewhere & has_owner))
-    for _, row in v[suspect].iterrows():
+    for row in ctx.rows(suspect):
         vk = row.get("c_verified_kind")
         vk = vk if isinstance(vk, str) and vk != "unknown" else None
         c_owner = _text(row.get("c_owner"))
@@ -71,7 +69,7 @@ def check(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def _same_place(row: pd.Series) -> bool:
+def _same_place(row: pd.Series | Row) -> bool:
     """False when the verified owner and the registered owner name different counties."""
     reg_county = row.get("n_county") if isinstance(row.get("n_county"), str) else row.get("p_county")
     c_county = row.get("c_county")

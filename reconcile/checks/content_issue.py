@@ -37,6 +37,6 @@ def check(ctx: CheckContext) -> list[Finding]:
             out.append(Finding(CODE, CODE in ctx.config.fail_kinds, platform, issue.name, issue.owner,
                                issue.region, issue.problem, (ref,), account_type=acc_type))
             continue
-        row = v.loc[acc]
+        row = ctx.row(acc)
         out.append(ctx.finding(CODE, row, issue.problem, (ref, *ctx.refs(row))))
     return out

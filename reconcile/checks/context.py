@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from reconcile.checks.typos import near_one
 from reconcile.config import Config
 from reconcile.result import Finding, RecordRef
 
@@ -18,6 +21,48 @@ VIEW_FIELDS = (
     "status", "verified_kind", "region", "verified_info", "last_post_at", "followers", "province", "city", "county",
 )
 PREFIX = {"national": "n", "provincial": "p", "crawled": "c"}
+_ROW_COLUMNS = {s: f"{p}_row" for s, p in PREFIX.items()}
+_REGISTRY_FIRST = ("n", "p", "c")
+_SHOWN_FIELDS = ("platform", "name", "owner", "account_type")   # what a finding shows, in that order
+
+
+class Row:
+    """One account of the view, read from the context's cached columns: a cheap stand-in for
+    ``view.loc[label]`` (``get``, ``[]`` and ``name`` behave like the row Series)."""
+
+    __slots__ = ("name", "position", "_ctx", "_columns")
+
+    def __init__(self, ctx: CheckContext, position: int, name: object) -> None:
+        self._ctx, self.position, self.name = ctx, position, name
+        self._columns = ctx._columns
+
+    def get(self, key: str, default: object = None) -> object:
+        col = self._columns[key] if key in self._columns else self._ctx.column(key)
+        return default if col is None else col[self.position]
+
+    def __getitem__(self, key: str) -> object:
+        col = self._columns[key] if key in self._columns else self._ctx.column(key)
+        if col is None:
+            raise KeyError(key)
+        return col[self.position]
+
+
+def _shown(v: object) -> str | None:
+    """A first_text value as a finding shows it: the text, None where first_text has NA."""
+    if isinstance(v, str):
+        return v
+    return None if _missing(v) else str(v)
+
+
+def _missing(v: object) -> bool:
+    """pd.isna for one value, without its cost for the common cases."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    if isinstance(v, (str, int)):
+        return False
+    if type(v) is float:
+        return v != v
+    return bool(pd.isna(v))
 
 
 @dataclass(frozen=True)
@@ -29,76 +74,156 @@ class CheckContext:
     notes: list[str] = field(default_factory=list)  # what a check could not judge, each said once
     crawled_files: tuple[str, ...] = ()  # several crawled files: the file of each crawled record (by position)
     manual: tuple = ()                   # 人工检查问题表 rows (sources.manual.ManualIssue)
+    # per-view values several checks share (columns as object arrays, unit keys, ...); the view is not modified
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _columns: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def note(self, text: str) -> None:
         """Record that a check could not judge something (shown once in every output)."""
         if text not in self.notes:
             self.notes.append(text)
 
-    def refs(self, row: pd.Series, sources: tuple[str, ...] = ("national", "provincial", "crawled")
+    def memo(self, key: object, make: Callable[[], object]) -> object:
+        """``make()`` once per context (the view does not change while the checks run)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def column(self, name: str) -> np.ndarray | None:
+        """A view column as an object array (None when the view has no such column)."""
+        if name not in self._columns:
+            self._columns[name] = self.view[name].to_numpy(dtype=object) if name in self.view.columns else None
+        return self._columns[name]
+
+    def rows(self, mask: pd.Series | np.ndarray) -> Iterator[Row]:
+        """The accounts where ``mask`` (aligned with the view) is true, in view order."""
+        return self.rows_at(np.flatnonzero(np.asarray(mask, dtype=bool)))
+
+    def rows_at(self, positions: np.ndarray | list[int]) -> Iterator[Row]:
+        """The accounts at these positions of the view, in the order given."""
+        labels = self.memo("labels", lambda: self.view.index.tolist())
+        for pos in np.asarray(positions, dtype=np.int64).tolist():
+            yield Row(self, pos, labels[pos])
+
+    def row_at(self, position: int) -> Row:
+        """The account at this position of the view."""
+        return next(self.rows_at([position]))
+
+    def row(self, label: object) -> Row:
+        """The account with index label ``label``."""
+        pos = self.view.index.get_loc(label)
+        return Row(self, int(pos), label)
+
+    def _shown_values(self) -> dict[str, np.ndarray]:
+        """first_text(view, field) as arrays for the fields a finding shows (those the view has)."""
+        shown = self._memo.get("shown")
+        if shown is None:
+            columns = self.view.columns
+            shown = self._memo["shown"] = {f: self.first(f).to_numpy() for f in _SHOWN_FIELDS
+                                           if all(f"{p}_{f}" in columns for p in _REGISTRY_FIRST)}
+        return shown
+
+    def present(self, name: str) -> pd.Series:
+        """present(view, name), computed once per context."""
+        return self.memo(("present", name), lambda: present(self.view, name))
+
+    def first(self, field_name: str) -> pd.Series:
+        """first_text(view, field_name), computed once per context."""
+        return self.memo(("first", field_name), lambda: first_text(self.view, field_name))
+
+    def refs(self, row: pd.Series | Row, sources: tuple[str, ...] = ("national", "provincial", "crawled")
              ) -> tuple[RecordRef, ...]:
         out = []
         for s in sources:
-            r = row.get(f"{PREFIX[s]}_row")
-            if r is not None and not pd.isna(r):
+            r = row.get(_ROW_COLUMNS[s])
+            if not _missing(r):
                 pos = row.get(PREFIX[s]) if s == "crawled" and self.crawled_files else None
-                if pos is not None and not pd.isna(pos):
+                if not _missing(pos):
                     out.append(RecordRef(s, int(r), self.crawled_files[int(pos)], several=True))
                 else:
                     out.append(RecordRef(s, int(r), self.files.get(s, "")))
         return tuple(out)
 
-    def finding(self, kind: str, row: pd.Series, detail: str, records: tuple[RecordRef, ...], *,
+    def finding(self, kind: str, row: pd.Series | Row, detail: str, records: tuple[RecordRef, ...], *,
                 confidence: float = 1.0, correction: str | None = None, field: str | None = None,
                 prefer: tuple[str, ...] = ("n", "p", "c")) -> Finding:
         """A finding about the account in ``row``, showing the registry's name/owner first."""
-
-        def first(field_name: str) -> str | None:
-            for p in prefer:
-                v = row.get(f"{p}_{field_name}")
-                if v is not None and not pd.isna(v) and str(v) != "":
-                    return str(v)
-            return None
-
+        shown = self._shown_values() if prefer == _REGISTRY_FIRST and isinstance(row, Row) else {}
+        if len(shown) == len(_SHOWN_FIELDS):   # registry-first values computed once per column
+            pos = row.position  # type: ignore[union-attr]
+            platform, name, owner, account_type = (_shown(shown[f][pos]) for f in _SHOWN_FIELDS)
+        else:
+            platform, name, owner, account_type = (_first_shown(row, prefer, f) for f in _SHOWN_FIELDS)
         return Finding(
             kind=kind,
             fails=kind in self.config.fail_kinds,
-            platform=first("platform"),
-            name=first("name"),
-            owner=first("owner"),
+            platform=platform,
+            name=name,
+            owner=owner,
             region=row.get("region_label"),
             detail=detail,
             records=records,
             confidence=float(confidence),
-            account_type=first("account_type"),
+            account_type=account_type,
             correction=correction,
             field=field,
             account=int(row.name) if row.name is not None else None,
         )
 
 
+def _first_shown(row: pd.Series | Row, prefer: tuple[str, ...], field_name: str) -> str | None:
+    """The first of the ``prefer`` sources' values of a field that is not missing or empty, as text."""
+    for p in prefer:
+        v = row.get(f"{p}_{field_name}")
+        if isinstance(v, str):
+            if v:
+                return v
+        elif not _missing(v) and str(v) != "":
+            return str(v)
+    return None
+
+
 def build_view(accounts: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Join the account table (positions n/p/c) with each source's fields."""
-    view = accounts.reset_index(drop=True).copy()
+    view = accounts.reset_index(drop=True)
+    columns: dict[str, object] = {c: view[c] for c in view.columns}
     for source, prefix in PREFIX.items():
         frame = frames[source]
         cols = [c for c in VIEW_FIELDS if c in frame.columns]
         pos = view[prefix]
-        sub = frame[cols].reset_index(drop=True)
         ok = pos.notna().to_numpy()
-        taken = sub.iloc[pos[ok].astype(int).to_numpy()]
-        for c in cols:
-            col = pd.Series(pd.NA, index=view.index, dtype=object)
-            col[ok] = taken[c].to_numpy()
-            if c == "last_post_at":
+        taken = pos[ok].astype(int).to_numpy()   # positions in the source frame
+        for c in cols:   # column by column: no copy of the whole source frame
+            source_values = frame[c].to_numpy()
+            if c == "last_post_at" and source_values.dtype == np.dtype("datetime64[ns]"):
+                values = np.full(len(view), np.datetime64("NaT"), dtype="datetime64[ns]")
+                values[ok] = source_values[taken]
+                col = pd.Series(values, index=view.index)
+            elif c == "last_post_at":
+                col = pd.Series(pd.NA, index=view.index, dtype=object)
+                col[ok] = frame[c].iloc[taken].to_numpy()
                 col = pd.to_datetime(col, errors="coerce")
-            view[f"{prefix}_{c}"] = col
-    return view
+            else:
+                values = np.full(len(view), pd.NA, dtype=object)
+                values[ok] = source_values[taken]
+                col = pd.Series(values, index=view.index, dtype=object)
+            columns[f"{prefix}_{c}"] = col
+    return pd.DataFrame(columns, index=view.index)   # one block per dtype, built once
 
 
 def present(view: pd.DataFrame, col: str) -> pd.Series:
+    """Where the column holds a value (not NA, not the empty string)."""
     s = view[col]
-    return s.notna() & (s != "")
+    if s.dtype != object:
+        return s.notna() & (s != "")
+    return pd.Series(_present_values(s.to_numpy()), index=s.index, name=s.name)
+
+
+def _present_values(values: np.ndarray) -> np.ndarray:
+    """present() on an object array: one isna pass, then "" compared only where a value is."""
+    ok = ~pd.isna(values)
+    ok[ok] = values[ok] != ""
+    return ok
 
 
 def alive_crawled(view: pd.DataFrame) -> pd.Series:
@@ -148,20 +273,77 @@ def unit_keys(view: pd.DataFrame) -> pd.Series:
     ok = owner.notna()
     records = pd.concat([pd.DataFrame({"place": place, "owner": view[f"{p}_owner_core"]}) for p in ("n", "p", "c")])
     records = records[records["owner"].notna() & (records["owner"] != "")]
-    canon: dict[tuple[str, str], str] = {}
-    for plc, grp in records.groupby("place", sort=False):
-        counts = grp["owner"].value_counts()
-        common = [c for c, n in counts.items() if n >= 2]
-        for core, n in counts.items():
-            rep = core
-            if n == 1 and common:
-                hit = process.extractOne(core, common, scorer=Levenshtein.distance, score_cutoff=1)
-                if hit is not None and typo_equal(core, hit[0]):
-                    rep = hit[0]
-            canon[(plc, core)] = rep
-    key = pd.Series([f"{p}|{canon.get((p, o), o)}" if isinstance(o, str) else None
-                     for p, o in zip(place, owner, strict=True)], index=view.index, dtype=object)
-    return key.where(ok)
+    key = (place + "|" + owner.where(ok, "")).where(ok)
+    canon = _typo_spellings(records)
+    if canon:
+        fixed = key.map(canon)
+        key = fixed.where(fixed.notna(), key)
+    return key
+
+
+def _typo_spellings(records: pd.DataFrame) -> dict[str, str]:
+    """"place|spelling" -> "place|common spelling" for the spellings unit_keys reads as typos.
+
+    Only places with both a one-record spelling and a repeated one can have any. As in
+    ``process.extractOne`` over the place's value_counts: the most common spelling one edit
+    away wins, ties going to the first in value_counts order."""
+    sizes = records.groupby(["place", "owner"], sort=False).size().reset_index(name="n")
+    single = sizes["n"] == 1
+    both = set(sizes.loc[single, "place"]) & set(sizes.loc[~single, "place"])
+    if not both:
+        return {}
+    sizes = sizes[sizes["place"].isin(both)]
+    singles: dict[str, list[str]] = {}
+    commons: dict[str, list[str]] = {}
+    seen: dict[tuple[str, str], int] = {}   # records per repeated spelling
+    for plc, core, n in zip(sizes["place"].tolist(), sizes["owner"].tolist(), sizes["n"].tolist(), strict=True):
+        if n == 1:
+            singles.setdefault(plc, []).append(core)
+        else:
+            commons.setdefault(plc, []).append(core)
+            seen[(plc, core)] = n
+    out: dict[str, str] = {}
+    tied: list[tuple[str, str, set[str]]] = []   # one character from several equally common spellings
+    for plc, cores in singles.items():
+        common = commons[plc]
+        for core, hits in zip(cores, _one_apart(cores, common), strict=True):
+            if not hits:
+                continue
+            top = max(seen[(plc, common[j])] for j in hits)
+            best = [common[j] for j in hits if seen[(plc, common[j])] == top]
+            if len(best) > 1:
+                tied.append((plc, core, set(best)))
+            elif typo_equal(core, best[0]):
+                out[f"{plc}|{core}"] = f"{plc}|{best[0]}"
+    if tied:   # extractOne takes the first in value_counts order: count that place's records the same way
+        wanted = {plc for plc, _, _ in tied}
+        sub = records[records["place"].isin(wanted)]
+        seqs: dict[str, list[str]] = {}
+        for plc, owner in zip(sub["place"].tolist(), sub["owner"].tolist(), strict=True):
+            seqs.setdefault(plc, []).append(owner)
+        ordered = {plc: [c for c, m in pd.Series(seq, dtype=object).value_counts().items() if m >= 2]
+                   for plc, seq in seqs.items()}
+        for plc, core, best in tied:
+            hit = next(c for c in ordered[plc] if c in best)
+            if typo_equal(core, hit):
+                out[f"{plc}|{core}"] = f"{plc}|{hit}"
+    return out
+
+
+_CDIST_CELLS = 2_000_000   # above this many pairs a deletion index beats comparing every pair
+
+
+def _one_apart(queries: list[str], targets: list[str]) -> list[list[int]]:
+    """For each query, the indices (ascending) of the targets at most one edit away."""
+    if len(queries) * len(targets) > _CDIST_CELLS:
+        return near_one(queries, targets)
+    near = process.cdist(queries, targets, scorer=Levenshtein.distance, score_cutoff=1, dtype=np.int32) <= 1
+    return [np.flatnonzero(r).tolist() for r in near]
+
+
+def shared_unit_keys(ctx: CheckContext) -> pd.Series:
+    """unit_keys(ctx.view), computed once for all the checks that need it."""
+    return ctx.memo("unit_keys", lambda: unit_keys(ctx.view))
 
 
 def active_accounts(view: pd.DataFrame) -> pd.Series:
@@ -179,7 +361,11 @@ def active_accounts(view: pd.DataFrame) -> pd.Series:
 
 def first_text(view: pd.DataFrame, field_name: str) -> pd.Series:
     """Per account, the national value of a field, else the provincial, else the crawled (NA if none)."""
-    out = view[f"n_{field_name}"].astype(object)
-    for p in ("p", "c"):
-        out = out.where(out.notna() & (out != ""), view[f"{p}_{field_name}"])
-    return out.where(out.notna() & (out != ""))
+    out = np.full(len(view), np.nan, dtype=object)
+    need = np.arange(len(view))   # positions without a value yet: each later source is read only there
+    for p in ("n", "p", "c"):
+        values = view[f"{p}_{field_name}"].to_numpy(dtype=object)[need]
+        ok = _present_values(values)
+        out[need[ok]] = values[ok]
+        need = need[~ok]
+    return pd.Series(out, index=view.index, name=f"n_{field_name}", dtype=object)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reconcile.checks.context import CheckContext, present
+from reconcile.checks.context import CheckContext
 from reconcile.result import Finding
 from reconcile.schema import GONE_STATUSES, SOURCE_LABELS, STATUS_LABELS
 
@@ -28,12 +28,12 @@ def check(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     active = pd.Series(False, index=v.index)
     for p in ("n", "p"):
-        active |= present(v, f"{p}_row") & v[f"{p}_status"].map(_still_active).astype(bool)
-    matched = present(v, "c_row") & (v["c_link"] == "match")
+        active |= ctx.present(f"{p}_row") & v[f"{p}_status"].map(_still_active).astype(bool)
+    matched = ctx.present("c_row") & (v["c_link"] == "match")
     gone = matched & v["c_status"].isin(list(GONE_STATUSES))
-    platform = v["n_platform"].where(present(v, "n_platform"), v["p_platform"])
+    platform = v["n_platform"].where(ctx.present("n_platform"), v["p_platform"])
     missing = ~matched & platform.isin(list(ctx.crawled_platforms))
-    for _, row in v[active & (gone | missing)].iterrows():
+    for row in ctx.rows(active & (gone | missing)):
         active = [s for s, p in (("national", "n"), ("provincial", "p"))
                   if not pd.isna(row.get(f"{p}_row")) and _still_active(row.get(f"{p}_status"))]
         if not active:

@@ -105,18 +105,19 @@ def split_duplicates(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.Data
 def attach_duplicates(view: pd.DataFrame, groups: list[DuplicateGroup]) -> pd.DataFrame:
     """The account view with ``{n|p}_duplicates`` columns: the groups whose kept filing is that
     account's record in that registry (NA elsewhere). A copy; ``view`` is not modified."""
-    out = view.copy()
+    out = view.copy(deep=False)   # only columns are added: no need to copy the data
     for source in REGISTRIES:
         prefix = PREFIX[source]
-        column = pd.Series(pd.NA, index=out.index, dtype=object)
+        column = np.full(len(out), pd.NA, dtype=object)
         by_row = {g.rows[0]: g for g in groups if g.source == source}
         if by_row:
             rows = out[f"{prefix}_row"]
-            for idx, r in rows[rows.notna()].items():
+            ok = rows.notna().to_numpy()
+            for pos, r in zip(np.flatnonzero(ok).tolist(), rows[ok].tolist(), strict=True):
                 group = by_row.get(int(r))
                 if group is not None:
-                    column.at[idx] = group
-        out[f"{prefix}_duplicates"] = column
+                    column[pos] = group
+        out[f"{prefix}_duplicates"] = pd.Series(column, index=out.index, dtype=object)
     return out
 
 
@@ -142,7 +143,7 @@ def check(ctx: CheckContext) -> list[Finding]:
         column = f"{PREFIX[source]}_duplicates"
         if column not in v.columns:
             continue
-        for _, row in v[v[column].notna()].iterrows():
+        for row in ctx.rows(v[column].notna()):
             group: DuplicateGroup = row[column]
             rows = "、".join(str(r) for r in group.rows)
             detail = (f"{SOURCE_LABELS[source]}中同一账号备案了 {len(group.rows)} 次（第 {rows} 行，{group.reason}），"

@@ -8,12 +8,14 @@ may run several. Every account of such a group is listed, each naming the others
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from reconcile.checks.context import (
     MULTI_ACCOUNT_PLATFORMS,
     CheckContext,
     active_accounts,
-    first_text,
-    unit_keys,
+    shared_unit_keys,
 )
 from reconcile.result import Finding
 
@@ -22,19 +24,26 @@ CODE = "duplicate_on_platform"
 
 def check(ctx: CheckContext) -> list[Finding]:
     v = ctx.view
-    platform = first_text(v, "platform")
-    name = first_text(v, "name")
-    unit = unit_keys(v)
+    platform = ctx.first("platform")
+    name = ctx.first("name")
+    unit = shared_unit_keys(ctx)
     ok = active_accounts(v) & unit.notna() & platform.notna() & ~platform.isin(list(MULTI_ACCOUNT_PLATFORMS))
     out: list[Finding] = []
-    frame = v[ok].assign(_unit=unit[ok], _platform=platform[ok], _name=name[ok])
+    frame = pd.DataFrame({"_unit": unit[ok], "_platform": platform[ok], "_name": name[ok],
+                          "_pos": np.flatnonzero(ok.to_numpy())})
     frame = frame[frame.duplicated(["_unit", "_platform"], keep=False)]
-    for (_, plat), grp in frame.groupby(["_unit", "_platform"], sort=True):
-        if len(grp) < 2:
+    groups = frame.groupby(["_unit", "_platform"], sort=True).indices
+    names_all = [str(n) for n in frame["_name"].tolist()]
+    positions = frame["_pos"].to_numpy()
+    for key in sorted(groups):
+        members = groups[key].tolist()     # in view order
+        if len(members) < 2:
             continue
-        names = [str(n) for n in grp["_name"].tolist()]
-        for idx, row in grp.iterrows():
-            others = "、".join(f"“{n}”" for i, n in zip(grp.index, names, strict=True) if i != idx)
-            detail = f"同一主办单位在{plat}开设{len(grp)}个账号，另有{others}"
+        plat = key[1]
+        names = [names_all[i] for i in members]
+        rows = list(ctx.rows_at(positions[members]))
+        for k, row in enumerate(rows):
+            others = "、".join(f"“{n}”" for j, n in enumerate(names) if j != k)
+            detail = f"同一主办单位在{plat}开设{len(members)}个账号，另有{others}"
             out.append(ctx.finding(CODE, row, detail, ctx.refs(row), correction="同一平台只保留一个账号"))
     return out

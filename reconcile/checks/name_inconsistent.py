@@ -13,15 +13,16 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
+import pandas as pd
 from rapidfuzz import fuzz
 
 from reconcile.checks.context import (
     MULTI_ACCOUNT_PLATFORMS,
     CheckContext,
     active_accounts,
-    first_text,
+    shared_unit_keys,
     typo_equal,
-    unit_keys,
 )
 from reconcile.result import Finding
 
@@ -31,23 +32,29 @@ SAME_NAME = 80.0  # rapidfuzz ratio of two names (region removed) at or above wh
 
 def check(ctx: CheckContext) -> list[Finding]:
     v = ctx.view
-    platform = first_text(v, "platform")
-    key = first_text(v, "name_core").where(first_text(v, "name_core").notna(), first_text(v, "name_key"))
-    name = first_text(v, "name")
-    unit = unit_keys(v)
+    platform = ctx.first("platform")
+    core = ctx.first("name_core")
+    key = core.where(core.notna(), ctx.first("name_key"))
+    name = ctx.first("name")
+    unit = shared_unit_keys(ctx)
     ok = (active_accounts(v) & unit.notna() & platform.notna() & key.notna()
           & ~platform.isin(list(MULTI_ACCOUNT_PLATFORMS)))
-    frame = v[ok].assign(_unit=unit[ok], _platform=platform[ok], _key=key[ok], _name=name[ok])
+    frame = pd.DataFrame({"_unit": unit[ok], "_platform": platform[ok], "_key": key[ok], "_name": name[ok],
+                          "_pos": np.flatnonzero(ok.to_numpy())})
     frame = frame[frame["_unit"].duplicated(keep=False)]
     by_unit = frame.groupby("_unit")
     frame = frame[(by_unit["_platform"].transform("nunique") > 1) & (by_unit["_key"].transform("nunique") > 1)]
     out: list[Finding] = []
-    for _, grp in frame.groupby("_unit", sort=True):
-        keys = _merge_similar(grp["_key"].tolist())
+    groups = frame.groupby("_unit", sort=True).indices
+    keys_all, platforms_all = frame["_key"].tolist(), frame["_platform"].tolist()
+    names_all, positions = frame["_name"].tolist(), frame["_pos"].to_numpy()
+    for unit_key in sorted(groups):
+        members = groups[unit_key].tolist()     # in view order
+        keys = _merge_similar([keys_all[i] for i in members])
         if len(set(keys)) < 2:
             continue
-        platforms = grp["_platform"].tolist()
-        names = grp["_name"].tolist()
+        platforms = [platforms_all[i] for i in members]
+        names = [names_all[i] for i in members]
         counts = Counter(keys)
         wechat = {k for k, p in zip(keys, platforms, strict=True) if p == "微信公众号"}
         order = sorted(range(len(keys)), key=lambda i: platforms[i])   # stable: by platform
@@ -57,7 +64,7 @@ def check(ctx: CheckContext) -> list[Finding]:
         for i in order:
             if keys[i] == main:
                 continue
-            row = grp.iloc[i]
+            row = ctx.row_at(int(positions[members[i]]))
             detail = (f"同一主办单位在{main_platforms}的账号名称为“{main_name}”，"
                       f"在{platforms[i]}为“{names[i]}”，名称不一致")
             out.append(ctx.finding(CODE, row, detail, ctx.refs(row), correction=f"名称应统一为“{main_name}”"))

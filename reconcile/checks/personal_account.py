@@ -13,7 +13,7 @@ def check(ctx: CheckContext) -> list[Finding]:
     v = ctx.view
     hit = filed(v) & alive_crawled(v) & (v["c_verified_kind"] == "personal").fillna(False)
     out: list[Finding] = []
-    for _, row in v[hit].iterrows():
+    for row in ctx.rows(hit):
         platform = row.get("c_platform") if isinstance(row.get("c_platform"), str) else ""
         detail = f"在{platform}平台为个人认证，以个人名义开设并发布政务信息"
         out.append(ctx.finding(CODE, row, detail, ctx.refs(row), correction="应以主办单位名义进行政府机构认证"))

@@ -18,7 +18,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from reconcile.checks.context import CheckContext, present
+from reconcile.checks.context import CheckContext
 from reconcile.regions import known_names
 from reconcile.result import Finding
 from reconcile.schema import GONE_STATUSES, STATUS_LABELS
@@ -38,22 +38,43 @@ def _division_names() -> frozenset[str]:
 _LONGEST_DIVISION = 16   # the longest division name has 15 characters
 
 
+@lru_cache(maxsize=1)
+def _division_heads() -> frozenset[str]:
+    """The first two characters of every division name (a position no name starts at is skipped fast)."""
+    return frozenset(n[:2] for n in _division_names())
+
+
 @lru_cache(maxsize=200_000)
 def unit_core(owner: str) -> str:
     """What names the kind of unit: the owner with every division name removed wherever it
     stands and the level characters dropped ("共青团随州市委员会" and "共青团市委员会" ->
     "共青团委员会"). Used only to compare two owners, both treated alike."""
-    names = _division_names()
+    names, heads = _division_names(), _division_heads()
+    n = len(owner)
     kept, i = [], 0
-    while i < len(owner):   # drop the longest division name starting at each position
-        for j in range(min(len(owner), i + _LONGEST_DIVISION), i + 2, -1):
-            if owner[i:j] in names:
+    # only where two characters open some division name (names have 3+ characters) can one start
+    for start in [k for k in range(n - 2) if owner[k:k + 2] in heads]:
+        if start < i:   # inside a name already dropped
+            continue
+        for j in range(min(n, start + _LONGEST_DIVISION), start + 2, -1):   # the longest name there
+            if owner[start:j] in names:
+                kept.append(owner[i:start])
                 i = j
                 break
-        else:
-            kept.append(owner[i])
-            i += 1
+    kept.append(owner[i:])
     return "".join(kept).translate(_LEVEL_CHARS) or owner
+
+
+def owner_freq(ctx: CheckContext) -> Counter:
+    """How many registry records (national and provincial) name each unit core; once per context."""
+    def count() -> Counter:
+        owners = pd.concat([ctx.view[col].dropna() for col in ("n_owner_core", "p_owner_core")])
+        freq: Counter = Counter()
+        for owner, n in owners.value_counts(sort=False).items():
+            freq[unit_core(owner)] += int(n)
+        return freq
+
+    return ctx.memo("owner_freq", count)
 
 
 @lru_cache(maxsize=1)
@@ -93,20 +114,20 @@ def _text(v: object) -> str | None:
 def check(ctx: CheckContext) -> list[Finding]:
     v = ctx.view
     out: list[Finding] = []
-    has_n, has_p = present(v, "n_row"), present(v, "p_row")
+    has_n, has_p = ctx.present("n_row"), ctx.present("p_row")
 
-    for _, row in v[has_n ^ has_p].iterrows():
+    for row in ctx.rows(has_n ^ has_p):
         src, other = ("national", "provincial") if not pd.isna(row.get("n_row")) else ("provincial", "national")
         detail = ("仅在全国政务新媒体信息报送系统备案，省级平台未备案" if src == "national"
                   else "仅在省级政务新媒体管理平台备案，全国系统未备案")
         out.append(ctx.finding(CODE, row, detail, ctx.refs(row, (src,)), field="filed"))
 
-    freq = Counter(unit_core(o) for col in ("n_owner_core", "p_owner_core") for o in v[col].dropna().tolist())
+    freq = owner_freq(ctx)
     both = has_n & has_p & (v["np_link"] == "match")
     differs = pd.Series(False, index=v.index)
     for col in ("platform", "account_type", "status", "owner_core"):
-        differs |= present(v, f"n_{col}") & present(v, f"p_{col}") & (v[f"n_{col}"] != v[f"p_{col}"])
-    for _, row in v[both & differs].iterrows():
+        differs |= ctx.present(f"n_{col}") & ctx.present(f"p_{col}") & (v[f"n_{col}"] != v[f"p_{col}"])
+    for row in ctx.rows(both & differs):
         refs = ctx.refs(row, ("national", "provincial"))
         np_, pp = _text(row.get("n_platform")), _text(row.get("p_platform"))
         if np_ and pp and np_ != pp:

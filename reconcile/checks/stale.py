@@ -23,9 +23,15 @@ def days_since_post(ctx: CheckContext) -> pd.Series:
     """Whole days from each judged account's last post to the checkpoint (NaN: not judged).
 
     Adds a note when the crawl carries no last-post time (or lacks it for some accounts)."""
+    return ctx.memo("days_since_post", lambda: _days_since_post(ctx))
+
+
+def _days_since_post(ctx: CheckContext) -> pd.Series:
     v = ctx.view
     judged = alive_crawled(v)
-    last = pd.to_datetime(v["c_last_post_at"], errors="coerce")
+    last = v["c_last_post_at"]
+    if not pd.api.types.is_datetime64_any_dtype(last):   # build_view gives dates already: no second parse
+        last = pd.to_datetime(last, errors="coerce")
     if getattr(last.dt, "tz", None) is not None:
         last = last.dt.tz_localize(None)
     known = judged & last.notna()
@@ -42,12 +48,11 @@ def days_since_post(ctx: CheckContext) -> pd.Series:
 def check(ctx: CheckContext) -> list[Finding]:
     n = ctx.config.stale_days
     days = days_since_post(ctx)
-    v = ctx.view
     out: list[Finding] = []
     start = ctx.config.checkpoint_date - dt.timedelta(days=n - 1)
-    for idx in v.index[(days >= n).fillna(False).to_numpy()]:
-        row = v.loc[idx]
-        last = pd.Timestamp(row["c_last_post_at"])
+    posted = ctx.view["c_last_post_at"].to_numpy()
+    for row in ctx.rows((days >= n).fillna(False).to_numpy()):
+        last = pd.Timestamp(posted[row.position])
         detail = (f"监测点前{n}天内（{date_zh_short(start)}至{date_zh_short(ctx.config.checkpoint_date)}）无更新，"
                   f"最近发布于{date_zh_short(last.date())}")
         out.append(ctx.finding(CODE, row, detail, ctx.refs(row)))

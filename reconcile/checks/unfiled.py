@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-from reconcile.checks.context import CheckContext, present
+import numpy as np
+
+from reconcile.checks.context import CheckContext
 from reconcile.result import Finding
 from reconcile.schema import GONE_STATUSES, VERIFIED_LABELS
 
@@ -31,14 +33,15 @@ def is_government(verified_kind: object, owner: object) -> bool:
 
 def check(ctx: CheckContext) -> list[Finding]:
     v = ctx.view
-    filed = present(v, "n_row") | present(v, "p_row")
-    only_crawled = present(v, "c_row") & (~filed | (v["c_link"] == "review"))
+    filed = ctx.present("n_row") | ctx.present("p_row")
+    only_crawled = ctx.present("c_row") & (~filed | (v["c_link"] == "review"))
     alive = ~v["c_status"].isin(list(GONE_STATUSES))
-    cand = v[only_crawled & alive & v["in_scope"].astype(bool)]
+    cand = (only_crawled & alive & v["in_scope"].astype(bool)).to_numpy()
+    kinds, owners = ctx.column("c_verified_kind"), ctx.column("c_owner")
+    pos = np.flatnonzero(cand)
+    government = [is_government(kinds[i], owners[i]) for i in pos.tolist()]
     out: list[Finding] = []
-    for _, row in cand.iterrows():
-        if not is_government(row.get("c_verified_kind"), row.get("c_owner")):
-            continue
+    for row in ctx.rows_at(pos[np.asarray(government, dtype=bool)]):
         kind = row.get("c_verified_kind")
         who = row.get("c_owner") if isinstance(row.get("c_owner"), str) else None
         cert = VERIFIED_LABELS.get(kind, "") if isinstance(kind, str) else ""

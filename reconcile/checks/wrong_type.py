@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reconcile.checks.context import CheckContext, present
+from reconcile.checks.context import CheckContext
 from reconcile.result import Finding
 from reconcile.schema import SOURCE_LABELS
 
@@ -14,13 +14,13 @@ CODE = "wrong_type"
 
 def check(ctx: CheckContext) -> list[Finding]:
     v = ctx.view
-    linked = present(v, "c_row") & (v["c_link"] == "match")
+    linked = ctx.present("c_row") & (v["c_link"] == "match")
     differs = pd.Series(False, index=v.index)
     for p in ("n", "p"):
         for col in ("platform", "account_type"):
-            differs |= present(v, f"{p}_{col}") & present(v, f"c_{col}") & (v[f"{p}_{col}"] != v[f"c_{col}"])
+            differs |= ctx.present(f"{p}_{col}") & ctx.present(f"c_{col}") & (v[f"{p}_{col}"] != v[f"c_{col}"])
     out: list[Finding] = []
-    for _, row in v[linked & differs].iterrows():
+    for row in ctx.rows(linked & differs):
         c_platform, c_type = row.get("c_platform"), row.get("c_account_type")
         wrong_platform: list[str] = []
         wrong_type: list[str] = []

@@ -16,11 +16,11 @@ CODE = "zombie"
 def check(ctx: CheckContext) -> list[Finding]:
     m = ctx.config.zombie_days
     days = days_since_post(ctx)
-    v = ctx.view
     out: list[Finding] = []
-    for idx in v.index[(days >= m).fillna(False).to_numpy()]:
-        row = v.loc[idx]
-        last = pd.Timestamp(row["c_last_post_at"])
-        detail = f"已{int(days[idx])}天未更新（最近发布于{date_zh_short(last.date())}），超过{m}天，疑似僵尸账号"
+    day_counts = days.to_numpy()
+    posted = ctx.view["c_last_post_at"].to_numpy()
+    for row in ctx.rows((days >= m).fillna(False).to_numpy()):
+        last = pd.Timestamp(posted[row.position])
+        detail = f"已{int(day_counts[row.position])}天未更新（最近发布于{date_zh_short(last.date())}），超过{m}天，疑似僵尸账号"
         out.append(ctx.finding(CODE, row, detail, ctx.refs(row)))
     return out
