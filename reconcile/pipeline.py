@@ -22,6 +22,7 @@ from reconcile.checks.context import first_text
 from reconcile.checks.duplicate_filing import attach_duplicates, duplicate_warning, split_duplicates
 from reconcile.config import Config
 from reconcile.link import link_accounts, prepare
+from reconcile.link.prune import CrawlFilter
 from reconcile.normalize import normalize_frame
 from reconcile.recheck import QuarterContext
 from reconcile.regions import COMMON_WORDS, RegionResolver
@@ -85,12 +86,19 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         # without --scope: the area the registries cover, known before places are resolved
         scope = config.scope or _infer_scope(loaded)
         resolver = RegionResolver(scope)
-        frames = {s: normalize_frame(loaded[s].frame, resolver, official_places_only=s == "crawled")
-                  for s in SOURCES}
-        data_problems = data_warnings(loaded, frames)
+        frames = {s: normalize_frame(loaded[s].frame, resolver) for s in ("national", "provincial")}
+        # most of a national crawl sweep cannot link to anything nor be a finding: dropped here
+        crawl_filter = CrawlFilter([frames["national"], frames["provincial"]])
+        frames["crawled"] = crawl_filter.elsewhere(
+            normalize_frame(loaded["crawled"].frame, resolver, official_places_only=True, keep=crawl_filter),
+            [frames["national"], frames["provincial"]], resolver.in_scope)
+        if crawled_files:   # per-record file names follow the records kept
+            kept = loaded["crawled"].frame.index.get_indexer(frames["crawled"].index)
+            crawled_files = tuple(crawled_files[i] for i in kept.tolist())
+        data_problems = data_warnings(loaded, frames, crawled_platform=crawl_filter.platform)
         frames, duplicates = split_duplicates(frames)  # 重复备案: only the first filing is linked
         # one memo across the three sources: most names and owners appear in two or three of them
-        strip = lru_cache(maxsize=None)(resolver.strip_region)
+        strip = lru_cache(maxsize=None)(resolver.strip_normalized)   # prepare passes normalised texts
         find_places = lru_cache(maxsize=None)(_place_finder(resolver))
         prepared = {s: prepare(frames[s], strip, find_places) for s in SOURCES}
     with timings.stage("link", on_stage):
@@ -105,14 +113,15 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         files = {s: Path(loaded[s].info.path).name for s in SOURCES}
         if inputs.manual is not None:
             files["manual"] = inputs.manual.name
-        crawled_platforms = frozenset(prepared["crawled"]["platform"].dropna().unique().tolist())
+        crawled_platforms = crawl_filter.platforms
         ctx = CheckContext(view=view, config=config, files=files, crawled_platforms=crawled_platforms,
                            crawled_files=crawled_files, manual=tuple(manual))
-        findings = [f for f in run_checks(ctx) if _in_scope(view, f.account)]
+        findings = _in_scope(view, run_checks(ctx))
         summary, totals = summarise(view, findings, config)
-        recheck = context.recheck(findings, _finding_keys(view, findings)) if context is not None else ()
+        keys = account_keys(view)
+        recheck = context.recheck(findings, _finding_keys(view, findings, keys)) if context is not None else ()
         platforms = summarise_platforms(view, findings, config)
-        links = _links_table(view)
+        links = _links_table(view, keys)
         if len(accounts.np_reviews):
             links = pd.concat([links, _review_links(accounts.np_reviews, prepared, resolver, scope)],
                               ignore_index=True)
@@ -151,20 +160,25 @@ def _infer_scope(loaded: dict, sample: int = 5000) -> tuple[str, ...]:
     return infer_scope(pd.DataFrame([tuple(p) for p in places], columns=["province", "city", "county"]))
 
 
-def _in_scope(view: pd.DataFrame, account: int | None) -> bool:
-    return account is None or bool(view.at[account, "in_scope"])
+def _in_scope(view: pd.DataFrame, findings: list) -> list:
+    """The findings about accounts in scope (and those about no account)."""
+    outside = set(view.index[~view["in_scope"].astype(bool).to_numpy()].tolist())
+    return [f for f in findings if f.account is None or f.account not in outside]
 
 
 def _place_finder(resolver: RegionResolver) -> Callable[[str], frozenset[str]]:
     """Place names written inside an account name, as short forms ("平安通山" -> {"通山"})."""
     shorts = _short_forms(resolver.known_names())
+    starts = frozenset(k[:2] for k in shorts)   # every name is 2+ characters: most positions start none
 
     def find(name: str) -> frozenset[str]:
         if not name:
             return frozenset()
         found = set()
         n = len(name)
-        for i in range(n):
+        for i in range(n - 1):
+            if name[i:i + 2] not in starts:
+                continue
             for j in range(i + 2, min(n, i + 8) + 1):
                 short = shorts.get(name[i:j])
                 if short:
@@ -206,13 +220,18 @@ def _review_links(np_reviews: pd.DataFrame, prepared: dict[str, pd.DataFrame], r
     return _links_table(label_regions(build_view(pairs, prepared), resolver, scope))
 
 
-def _links_table(view: pd.DataFrame) -> pd.DataFrame:
-    """One row per account that links two or more records."""
+_LINK_VIEW_COLUMNS = ("n_row", "p_row", "c_row", "np_score", "c_score", "np_link", "c_link", "region_label",
+                      *(f"{p}_{f}" for f in ("platform", "name", "owner", "account_id", "name_key", "owner_core")
+                        for p in ("n", "p", "c")))
+
+
+def _links_table(view: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFrame:
+    """One row per account that links two or more records (``keys``: account_keys(view), if known)."""
     n_present = view["n_row"].notna().to_numpy()
     p_present = view["p_row"].notna().to_numpy()
     c_present = view["c_row"].notna().to_numpy()
     multi = (n_present.astype(int) + p_present + c_present) >= 2
-    v = view[multi]
+    v = view.loc[multi, [c for c in _LINK_VIEW_COLUMNS if c in view.columns]]   # only what the table shows
     scores = np.fmin(v["np_score"].to_numpy(dtype=float), v["c_score"].to_numpy(dtype=float))
     review = (v["np_link"] == "review") | (v["c_link"] == "review")
 
@@ -220,7 +239,7 @@ def _links_table(view: pd.DataFrame) -> pd.DataFrame:
         return first_text(v, field_name)
 
     links = pd.DataFrame({
-        "key": account_keys(v),
+        "key": account_keys(v) if keys is None else keys[multi],
         "national_row": v["n_row"].astype("Int64"),
         "provincial_row": v["p_row"].astype("Int64"),
         "crawled_row": v["c_row"].astype("Int64"),
@@ -235,25 +254,25 @@ def _links_table(view: pd.DataFrame) -> pd.DataFrame:
         "crawled_name": v["c_name"],
     })
     if review.any():  # a doubtful link is keyed by the records it proposes (see review.pair_keys)
-        links.loc[review.to_numpy(), "key"] = pair_keys(v[review]).to_numpy()
+        links.loc[review.to_numpy(), "key"] = pair_keys(view.iloc[np.flatnonzero(multi)[review.to_numpy()]]).to_numpy()
     return links[list(LINK_COLUMNS)].reset_index(drop=True)
 
 
-def _finding_keys(view: pd.DataFrame, findings: list) -> list[str | None]:
-    """The stable account key of each finding (for 复查 and the history)."""
-    keys = account_keys(view)
-    return [None if f.account is None or f.account not in keys.index else str(keys.at[f.account])
+def _finding_keys(view: pd.DataFrame, findings: list, keys: pd.Series | None = None) -> list[str | None]:
+    """The stable account key of each finding (for 复查 and the history; ``keys``: account_keys(view), if known)."""
+    by_account = (account_keys(view) if keys is None else keys).to_dict()
+    return [None if f.account is None or f.account not in by_account else str(by_account[f.account])
             for f in findings]
 
 
 def account_keys(v: pd.DataFrame) -> pd.Series:
     """Stable identity of an account: platform + account id when present, else platform +
     normalised name + owner (registry values first). Row numbers never enter a key."""
-    def first(field_name: str) -> pd.Series:
-        return first_text(v, field_name).fillna("").astype(str)
+    def first(field_name: str) -> list[str]:
+        return first_text(v, field_name).fillna("").astype(str).tolist()
 
-    platform, acc_id = first("platform"), first("account_id").str.lower()
-    by_id = platform + "|id:" + acc_id
-    by_name = platform + "|" + first("name_key") + "|" + first("owner_core")
-    return by_id.where(acc_id != "", by_name)
+    keys = [f"{p}|id:{a.lower()}" if a else f"{p}|{n}|{o}"   # one pass instead of five column operations
+            for p, a, n, o in zip(first("platform"), first("account_id"), first("name_key"), first("owner_core"),
+                                  strict=True)]
+    return pd.Series(keys, index=v.index, dtype=object)
 
