@@ -231,7 +231,8 @@ def run_command(
             write_json(result, json_path)
 
     console = _console(quiet=quiet)
-    render(result, console)
+    if not console.quiet:   # building the tables costs ~0.2 s at national scale for nothing
+        render(result, console)
     console.print(f"报告已写入：{out_path}" + (f"；JSON：{json_path}" if json_path else ""))
     if db_path is not None:
         run_id = record_run(db_path, result, context.finding_keys, out_path)

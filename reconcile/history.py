@@ -279,22 +279,15 @@ def _link_rows(run_id: int, result: Result) -> Iterable[tuple[Any, ...]]:
     links = result.links
     if not len(links):
         return []
-    cols = {c: links[c].astype(object).tolist() if c in links.columns else [None] * len(links)
-            for c in ("key", "national_row", "provincial_row", "crawled_row", "score", "status", "platform", "name")}
+    cols = [_plain(links[c]) if c in links.columns else [None] * len(links)
+            for c in ("key", "national_row", "provincial_row", "crawled_row", "score", "status", "platform", "name")]
+    return [(run_id, *row) for row in zip(*cols, strict=True)]
 
-    def clean(v: Any) -> Any:
-        if v is None:
-            return None
-        try:
-            if v != v:  # NaN
-                return None
-        except (TypeError, ValueError):
-            return None
-        if hasattr(v, "item"):
-            v = v.item()
-        return None if str(v) == "<NA>" else v
 
-    return [(run_id, *map(clean, row)) for row in zip(*cols.values(), strict=True)]
+def _plain(column: Any) -> list[Any]:
+    """A pandas column as plain Python values for sqlite (NA/NaN -> None, numpy scalars -> Python)."""
+    values = column.astype(object).where(column.notna(), None).tolist()
+    return [v.item() if hasattr(v, "item") else v for v in values]
 
 
 def previous_run(path: Path, quarter: str) -> PreviousRun | None:
