@@ -99,6 +99,7 @@ def cli_run(folder: Path, out: Path) -> tuple[float, int]:
 # ── per-stage profile, in process ─────────────────────────────────────────────
 def stage_profile(folder: Path, out: Path) -> tuple[list[tuple[str, float, int]], int, dict]:
     import reconcile.link as link_pkg
+    from reconcile.batch import few_collections
     from reconcile.config import load_config
     from reconcile.pipeline import Inputs, Timings, run
     from reconcile.report.jsonout import write_json
@@ -145,14 +146,16 @@ def stage_profile(folder: Path, out: Path) -> tuple[list[tuple[str, float, int]]
             last["stage"] = name
 
         sampler.reset()
-        result = run(config, Inputs(files["national"], files["provincial"], files["crawled"]), timings, on_stage)
-        peaks[last["stage"]] = max(peaks.get(last["stage"], 0), sampler.peak)
-        sampler.reset()
-        with measure("write XLSX"):
-            write_xlsx(result, out / "p.xlsx")
-        sampler.reset()
-        with measure("write JSON"):
-            write_json(result, out / "p.json")
+        with few_collections():   # as `reconcile run` does
+            result = run(config, Inputs(files["national"], files["provincial"], files["crawled"]), timings,
+                         on_stage)
+            peaks[last["stage"]] = max(peaks.get(last["stage"], 0), sampler.peak)
+            sampler.reset()
+            with measure("write XLSX"):
+                write_xlsx(result, out / "p.xlsx")
+            sampler.reset()
+            with measure("write JSON"):
+                write_json(result, out / "p.json")
     finally:
         for (mod, attr), fn in saved.items():
             setattr(mod, attr, fn)

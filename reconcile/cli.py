@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from reconcile import __version__
+from reconcile.batch import few_collections
 from reconcile.config import (
     CONFIG_FILENAME,
     Config,
@@ -342,7 +343,8 @@ def main() -> None:
     """Entry point: run the app, print one clear line for any error, exit with its code."""
     debug = "--debug" in sys.argv
     try:
-        rc = app(standalone_mode=False)
+        with few_collections():   # one batch job per process (see reconcile.batch)
+            rc = app(standalone_mode=False)
         if rc == EXIT_INTERRUPTED:  # typer turns Ctrl-C into Exit(130) and returns its code
             _console(stderr=True).print("已中断 (interrupted)；未写入任何不完整的文件。", markup=False)
         sys.exit(rc if isinstance(rc, int) else EXIT_OK)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -77,7 +78,17 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
     started = dt.datetime.now().astimezone()
 
     with timings.stage("read", on_stage):
-        loaded = {s: load_source(inputs.path(s), s, config, sheet=inputs.sheet) for s in ("national", "provincial")}
+        # the provincial file is read in a second thread: the spreadsheet parser (Rust) releases
+        # the GIL, so the two parses overlap; errors still surface national first
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            provincial = pool.submit(load_source, inputs.path("provincial"), "provincial", config,
+                                     sheet=inputs.sheet)
+            try:
+                loaded = {"national": load_source(inputs.path("national"), "national", config, sheet=inputs.sheet)}
+            except BaseException:
+                provincial.cancel()
+                raise
+            loaded["provincial"] = provincial.result()
         loaded["crawled"], crawled_parts, crawled_files = load_crawled_files(
             inputs.crawled, config, sheet=inputs.sheet, fmt=inputs.crawled_format)
         manual, manual_info, manual_warnings = (load_manual(inputs.manual) if inputs.manual is not None
