@@ -140,15 +140,23 @@ _STAGE_LABELS = {"read": "读取导出文件", "normalise": "规范化名称、�
 
 
 class _StageProgress:
-    """One progress line per pipeline stage on stderr (spinner, stage, elapsed time); silent
-    when stderr is not a terminal or with --quiet."""
+    """One progress line per pipeline stage on stderr (spinner, stage, a bar over the stage's
+    steps — files, sources, pairings, checks — and elapsed time); silent when stderr is not a
+    terminal or with --quiet."""
 
     def __init__(self, enabled: bool) -> None:
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         err = _console(stderr=True)
-        self.progress = (Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                  console=err, transient=False)
+        self.progress = (Progress(SpinnerColumn(), TextColumn("{task.description:<14}"), BarColumn(bar_width=24),
+                                  MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=False)
                          if enabled and err.is_terminal else None)
         self.task = None
 
@@ -160,14 +168,21 @@ class _StageProgress:
     def stage(self, name: str) -> None:
         if self.progress is None:
             return
-        if self.task is not None:
-            self.progress.update(self.task, completed=1)
+        self._finish()
         self.task = self.progress.add_task(_STAGE_LABELS.get(name, name), total=1)
+
+    def step(self, done: int, total: int) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, completed=done, total=total)
+
+    def _finish(self) -> None:
+        if self.task is not None:
+            task = next(t for t in self.progress.tasks if t.id == self.task)
+            self.progress.update(self.task, completed=task.total)
 
     def __exit__(self, *exc: object) -> None:
         if self.progress is not None:
-            if self.task is not None:
-                self.progress.update(self.task, completed=1)
+            self._finish()
             self.progress.stop()
 
 
@@ -223,7 +238,7 @@ def run_command(
     db_path = None if no_db else (db or default_db_path(folder if folder and folder.is_dir() else inputs.national.parent))
     context = QuarterContext.load(db_path, settings.quarter_label)
     with _StageProgress(enabled=not quiet) as progress:
-        result = run(settings, inputs, on_stage=progress.stage, context=context)
+        result = run(settings, inputs, on_stage=progress.stage, context=context, on_step=progress.step)
         out_path = out or _default_out(inputs, result.run.quarter)
         progress.stage("write_xlsx")
         write_xlsx(result, out_path)

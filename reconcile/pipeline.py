@@ -37,6 +37,7 @@ from reconcile.sources.quality import data_warnings
 from reconcile.summary import infer_scope, label_regions, summarise, summarise_platforms
 
 ProgressHook = Callable[[str], None]
+StepHook = Callable[[int, int], None]   # (steps done, steps in this stage), for a progress bar
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,12 @@ class Timings:
 
 
 def run(config: Config, inputs: Inputs, timings: Timings | None = None,
-        on_stage: ProgressHook | None = None, context: QuarterContext | None = None) -> Result:
-    """``context`` (history): stored review decisions to apply and the previous quarter to 复查."""
+        on_stage: ProgressHook | None = None, context: QuarterContext | None = None,
+        on_step: StepHook | None = None) -> Result:
+    """``context`` (history): stored review decisions to apply and the previous quarter to 复查.
+    ``on_stage(name)`` is called as each stage starts, ``on_step(done, total)`` as it advances."""
     timings = timings or Timings()
+    step = on_step or _no_step
     started = dt.datetime.now().astimezone()
 
     with timings.stage("read", on_stage):
@@ -88,16 +92,22 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
             except BaseException:
                 provincial.cancel()
                 raise
+            step(1, 3)
             loaded["provincial"] = provincial.result()
+        step(2, 3)
         loaded["crawled"], crawled_parts, crawled_files = load_crawled_files(
             inputs.crawled, config, sheet=inputs.sheet, fmt=inputs.crawled_format)
+        step(3, 3)
         manual, manual_info, manual_warnings = (load_manual(inputs.manual) if inputs.manual is not None
                                                 else ([], None, []))
     with timings.stage("normalise", on_stage):
         # without --scope: the area the registries cover, known before places are resolved
         scope = config.scope or _infer_scope(loaded)
         resolver = RegionResolver(scope)
-        frames = {s: normalize_frame(loaded[s].frame, resolver) for s in ("national", "provincial")}
+        frames = {}
+        for i, s in enumerate(("national", "provincial"), 1):
+            frames[s] = normalize_frame(loaded[s].frame, resolver)
+            step(i, 4)
         # most of a national crawl sweep cannot link to anything nor be a finding: dropped here
         crawl_filter = CrawlFilter([frames["national"], frames["provincial"]])
         frames["crawled"] = crawl_filter.elsewhere(
@@ -106,16 +116,18 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         if crawled_files:   # per-record file names follow the records kept
             kept = loaded["crawled"].frame.index.get_indexer(frames["crawled"].index)
             crawled_files = tuple(crawled_files[i] for i in kept.tolist())
+        step(3, 4)
         data_problems = data_warnings(loaded, frames, crawled_platform=crawl_filter.platform)
         frames, duplicates = split_duplicates(frames)  # 重复备案: only the first filing is linked
         # one memo across the three sources: most names and owners appear in two or three of them
         strip = lru_cache(maxsize=None)(resolver.strip_normalized)   # prepare passes normalised texts
         find_places = lru_cache(maxsize=None)(_place_finder(resolver))
         prepared = {s: prepare(frames[s], strip, find_places) for s in SOURCES}
+        step(4, 4)
     with timings.stage("link", on_stage):
         forbid, confirm = context.link_rules(prepared) if context is not None else (None, None)
         accounts = link_accounts(prepared["national"], prepared["provincial"], prepared["crawled"], config.link,
-                                 forbid=forbid, confirm=confirm)
+                                 forbid=forbid, confirm=confirm, on_step=on_step)
         timings.candidate_pairs = accounts.candidate_pairs
     with timings.stage("checks", on_stage):
         view = build_view(accounts.frame, prepared)
@@ -127,7 +139,7 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         crawled_platforms = crawl_filter.platforms
         ctx = CheckContext(view=view, config=config, files=files, crawled_platforms=crawled_platforms,
                            crawled_files=crawled_files, manual=tuple(manual))
-        findings = _in_scope(view, run_checks(ctx))
+        findings = _in_scope(view, run_checks(ctx, on_step=on_step))
         summary, totals = summarise(view, findings, config)
         keys = account_keys(view)
         recheck = context.recheck(findings, _finding_keys(view, findings, keys)) if context is not None else ()
@@ -157,6 +169,10 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
     return Result(run=info, findings=tuple(findings), summary=tuple(summary), links=links,
                   warnings=tuple(warnings), totals=totals, notes=tuple(ctx.notes),
                   platforms=tuple(platforms), recheck=recheck)
+
+
+def _no_step(done: int, total: int) -> None:
+    return None
 
 
 def _infer_scope(loaded: dict, sample: int = 5000) -> tuple[str, ...]:

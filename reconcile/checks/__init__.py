@@ -40,11 +40,14 @@ CHECKS: dict[str, Callable[[CheckContext], list[Finding]]] = {
 __all__ = ["CHECKS", "CheckContext", "build_view", "run_checks"]
 
 
-def run_checks(ctx: CheckContext) -> list[Finding]:
-    """Every check, findings in report order (kind, then region, then name)."""
+def run_checks(ctx: CheckContext, on_step: Callable[[int, int], None] | None = None) -> list[Finding]:
+    """Every check, findings in report order (kind, then region, then name).
+    ``on_step(done, total)`` after each check (a progress bar)."""
     findings: list[Finding] = []
-    for check in CHECKS.values():
+    for i, check in enumerate(CHECKS.values(), 1):
         findings.extend(check(ctx))
+        if on_step is not None:
+            on_step(i, len(CHECKS))
     order = {k: i for i, k in enumerate(FINDING_KINDS)}
     findings.sort(key=lambda f: (order[f.kind], f.region or "", f.platform or "", f.name or ""))
     return findings

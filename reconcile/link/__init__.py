@@ -114,15 +114,19 @@ def _status(scores: np.ndarray, settings: LinkSettings) -> np.ndarray:
 def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.DataFrame,
                   settings: LinkSettings,
                   forbid: Callable[[pd.DataFrame, str, str], np.ndarray] | None = None,
-                  confirm: Callable[[pd.DataFrame, str, str], np.ndarray] | None = None) -> Accounts:
+                  confirm: Callable[[pd.DataFrame, str, str], np.ndarray] | None = None,
+                  on_step: Callable[[int, int], None] | None = None) -> Accounts:
     """Link three prepared frames (see ``prepare``) into accounts.
 
     ``forbid(pairs, left_source, right_source)`` may return a mask of pairs a person has
     decided are different accounts (review decisions): those never link. ``confirm`` (same
     signature) marks pairs a person has decided are one account: they score 1.0 (a ``match``).
+    ``on_step(done, 3)`` after each of the three pairings (a progress bar).
     """
+    step = on_step or (lambda done, total: None)
     # Stage 1: national ↔ provincial
     np_pairs, n1 = _link_pairs(national, provincial)
+    step(1, 3)
     np_pairs = _apply_decisions(np_pairs, "national", "provincial", forbid, confirm)
     np_pairs = np_pairs.sort_values(["score", "exact"], ascending=False, kind="stable")
     keep = assign_one_to_one(np_pairs["left"].to_numpy(), np_pairs["right"].to_numpy(),
@@ -145,7 +149,9 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
 
     # Stage 2: filed accounts ↔ crawled, through either registry record
     nc, n2 = _link_pairs(national, crawled)
+    step(2, 3)
     pc, n3 = _link_pairs(provincial, crawled)
+    step(3, 3)
     nc = _apply_decisions(nc, "national", "crawled", forbid, confirm)
     pc = _apply_decisions(pc, "provincial", "crawled", forbid, confirm)
     acc_of_n = pd.Series(filed.index, index=filed["n"]).drop(-1, errors="ignore")
