@@ -110,3 +110,22 @@ def test_platform_label_variants_link(accounts):
     prov = [acct("公众号", "咸宁交通", "咸宁市交通运输局", 2)]
     crawl = [acct("微信公众号", "咸宁交通", "咸宁市交通运输局", 2, account_type="订阅号")]
     assert accounts(nat, prov, crawl) == {(2, 2, 2)}
+
+
+def test_provincial_record_compared_with_the_crawl_only_where_it_adds_something(accounts, prepared):
+    """A provincial record equal to its national partner in every compared field is not compared
+    with the crawl again (same scores); one that differs still is, and can be what links."""
+    from reconcile.link import _same_as_partner
+
+    national = [acct("微信公众号", "咸宁发布", "咸宁市人民政府新闻办公室", 2, account_id="xnfb"),
+                acct("微信公众号", "通山公安", "通山县公安局", 3)]
+    provincial = [acct("微信公众号", "咸宁发布", "咸宁市人民政府新闻办公室", 2, account_id="xnfb"),
+                  acct("微信公众号", "通山公安", "通山县公安局", 3, account_id="tsga110")]
+    n = prepared("national", national, SCOPE)
+    p = prepared("provincial", provincial, SCOPE)
+    same = _same_as_partner(n, p, pd.Series([0, 1]).to_numpy(), pd.Series([0, 1]).to_numpy())
+    assert same.tolist() == [True, False]   # the second differs: only the provincial side has the id
+    # the crawled record is renamed: only the provincial id can find it
+    crawled = [acct("微信公众号", "平安通山", "通山县公安局", 9, account_id="tsga110"),
+               acct("微信公众号", "咸宁发布", "咸宁市人民政府新闻办公室", 8, account_id="xnfb")]
+    assert accounts(national, provincial, crawled) == {(2, 2, 8), (3, 3, 9)}

@@ -107,6 +107,31 @@ def _apply_decisions(pairs: pd.DataFrame, left: str, right: str,
     return pairs
 
 
+# every column candidates.candidate_pairs and score.compare read
+COMPARED_COLUMNS = ("platform", "account_id", "name_key", "name_core", "name_places", "owner_norm", "owner_core",
+                    "id_cmp", "id_kind", "city", "county", "verified_kind")
+
+
+def _same_as_partner(national: pd.DataFrame, provincial: pd.DataFrame, linked_n: np.ndarray,
+                     linked_p: np.ndarray) -> np.ndarray:
+    """Mask over provincial: records linked to a national record with the same COMPARED_COLUMNS."""
+    same = np.zeros(len(provincial), dtype=bool)
+    if not len(linked_p):
+        return same
+    equal = np.ones(len(linked_p), dtype=bool)
+    for column in COMPARED_COLUMNS:
+        if column not in national.columns or column not in provincial.columns:
+            continue
+        a = national[column].to_numpy(dtype=object)[linked_n]
+        b = provincial[column].to_numpy(dtype=object)[linked_p]
+        a_na, b_na = pd.isna(a), pd.isna(b)
+        a[a_na] = None   # (pd.NA == x is NA, not False)
+        b[b_na] = None
+        equal &= (a_na & b_na) | (~a_na & ~b_na & (a == b))
+    same[linked_p[equal]] = True
+    return same
+
+
 def _status(scores: np.ndarray, settings: LinkSettings) -> np.ndarray:
     return np.where(scores >= settings.match_threshold, "match", "review")
 
@@ -150,7 +175,9 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
     # Stage 2: filed accounts ↔ crawled, through either registry record
     nc, n2 = _link_pairs(national, crawled)
     step(2, 3)
-    pc, n3 = _link_pairs(provincial, crawled)
+    # a provincial record equal to its national partner in every field that candidates and
+    # comparisons read would score exactly as that partner against every crawled record
+    pc, n3 = _link_pairs(provincial[~_same_as_partner(national, provincial, linked_n, linked_p)], crawled)
     step(3, 3)
     nc = _apply_decisions(nc, "national", "crawled", forbid, confirm)
     pc = _apply_decisions(pc, "provincial", "crawled", forbid, confirm)
