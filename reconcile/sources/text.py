@@ -46,11 +46,15 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    lossy = data.decode("utf-8", errors="replace")
-    if lossy.count("\ufffd") <= max(3, len(data) // 20000):
-        # UTF-8 but for a few broken bytes (a file cut or edited by a tool): keep every good
-        # character instead of misreading the whole file as GB18030
-        return lossy, LOSSY_UTF8
+    limit = max(3, len(data) // 20000)
+    # (a GB18030 file shows too many broken bytes in its first megabyte already: no need to
+    # decode all of it as UTF-8 first)
+    if data[:1 << 20].decode("utf-8", errors="replace").count("\ufffd") <= limit:
+        lossy = data.decode("utf-8", errors="replace")
+        if lossy.count("\ufffd") <= limit:
+            # UTF-8 but for a few broken bytes (a file cut or edited by a tool): keep every good
+            # character instead of misreading the whole file as GB18030
+            return lossy, LOSSY_UTF8
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
