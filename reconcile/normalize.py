@@ -16,7 +16,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -529,20 +528,6 @@ def _map_unique_multi(series: pd.Series, func: Callable[[Any], tuple], n: int) -
     return [_objects([r[i] for r in results])[codes] for i in range(n)]
 
 
-def _shared(func: Callable[[Any], tuple]) -> Callable[[Any], tuple]:
-    """func memoised across calls of normalize_frame: the three sources share most names and
-    owners. Cells that cannot be hashed skip the memo."""
-    cached = lru_cache(maxsize=1 << 19, typed=True)(func)
-
-    def call(value: Any) -> tuple:
-        try:
-            return cached(value)
-        except TypeError:
-            return func(value)
-
-    return call
-
-
 def _text_parts(value: Any) -> tuple[str | None, str | None]:
     return (display_text(value), normalize_text(value))
 
@@ -550,10 +535,6 @@ def _text_parts(value: Any) -> tuple[str | None, str | None]:
 def _name_parts(value: Any) -> tuple[str | None, str | None, str | None]:
     norm = normalize_text(value)
     return (display_text(value), norm, _key_of_norm(norm))
-
-
-_shared_name_parts = _shared(_name_parts)
-_shared_text_parts = _shared(_text_parts)
 
 
 def _platform_parts(value: Any) -> tuple[str | None, str, str | None]:
@@ -630,7 +611,7 @@ def normalize_frame(df: pd.DataFrame, resolver: RegionResolver | None = None, *,
         return pd.Series([None] * len(df), index=df.index, dtype=object)
 
     platform_raw, platform, implied_type = _map_unique_multi(col("platform"), _platform_parts, 3)
-    name, name_norm, key = _map_unique_multi(col("name"), _shared_name_parts, 3)
+    name, name_norm, key = _map_unique_multi(col("name"), _name_parts, 3)
     account_id = _map_unique(col("account_id"), normalize_account_id)
     verified_kind = _map_unique(col("verified_kind"), normalize_verified)
     if keep is not None:
@@ -644,8 +625,8 @@ def normalize_frame(df: pd.DataFrame, resolver: RegionResolver | None = None, *,
     out: dict[str, Any] = {"source": col("source").to_numpy(copy=True), "row": col("row").to_numpy(copy=True)}
     explicit_type = _map_unique(col("account_type"), normalize_account_type)
     account_type = np.where(pd.isna(explicit_type), implied_type, explicit_type)  # explicit wins
-    owner, owner_norm = _map_unique_multi(col("owner"), _shared_text_parts, 2)
-    region, region_norm = _map_unique_multi(col("region"), _shared_text_parts, 2)
+    owner, owner_norm = _map_unique_multi(col("owner"), _text_parts, 2)
+    region, region_norm = _map_unique_multi(col("region"), _text_parts, 2)
 
     out["platform"] = platform
     out["account_type"] = account_type
