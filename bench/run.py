@@ -100,6 +100,7 @@ def cli_run(folder: Path, out: Path) -> tuple[float, int]:
 def stage_profile(folder: Path, out: Path) -> tuple[list[tuple[str, float, int]], int, dict]:
     import reconcile.link as link_pkg
     from reconcile.batch import few_collections
+    from reconcile.cli import _find_manual
     from reconcile.config import load_config
     from reconcile.pipeline import Inputs, Timings, run
     from reconcile.report.jsonout import write_json
@@ -147,8 +148,9 @@ def stage_profile(folder: Path, out: Path) -> tuple[list[tuple[str, float, int]]
 
         sampler.reset()
         with few_collections():   # as `reconcile run` does
-            result = run(config, Inputs(files["national"], files["provincial"], files["crawled"]), timings,
-                         on_stage)
+            manual = _find_manual(folder)   # as `reconcile run FOLDER` finds it
+            result = run(config, Inputs(files["national"], files["provincial"], files["crawled"], manual=manual),
+                         timings, on_stage)
             peaks[last["stage"]] = max(peaks.get(last["stage"], 0), sampler.peak)
             sampler.reset()
             with measure("write XLSX"):
