@@ -565,7 +565,10 @@ def _regions(region: np.ndarray, owner: np.ndarray, name: np.ndarray,
     _, first, inverse = np.unique(pair_codes, return_index=True, return_inverse=True)
     places = [resolver.resolve_normalized(region[i], owner[i]) for i in first]
     out = [_objects([p[level] for p in places])[inverse] for level in range(3)]
-    rows = np.flatnonzero(_objects([not any(p) for p in places])[inverse].astype(bool))
+    # the name is read only where region and owner say nothing, not where the owner names
+    # divisions outside the scope (resolve's own rule)
+    unknown = [not any(p) and not resolver.names_only_elsewhere(owner[i]) for i, p in zip(first, places, strict=True)]
+    rows = np.flatnonzero(_objects(unknown)[inverse].astype(bool))
     if len(rows):
         codes, names = _factorize(pd.Series(name[rows], dtype=object))
         by_name = [resolver.resolve_normalized(None, None, v) for v in names] + [_NO_PLACE]

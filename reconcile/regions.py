@@ -362,7 +362,19 @@ class RegionResolver:
         place = self._place_in_text(owner)
         if place != EMPTY:
             return place
+        if owner and self.names_only_elsewhere(owner):
+            # "新华区南张乡…": the owner names divisions, none in the scope (ambiguous ones too):
+            # the account is elsewhere, whatever its name happens to contain ("南张湾芦社区" ∋ 张湾)
+            return EMPTY
         return self._place_in_text(name)
+
+    def names_only_elsewhere(self, text: str | None) -> bool:
+        """With a scope: the (normalised) text names at least one division, and every candidate
+        of every name lies outside the scope."""
+        if not self._scope_places or not text:
+            return False
+        mentions = self._mentions(text)
+        return bool(mentions) and not any(self._related(p) for cands in mentions for p in cands)
 
     def strip_region(self, text: str | None) -> str:
         """normalize_text(text) without leading division names or 省/市/县/区 level words:

@@ -195,3 +195,21 @@ def test_strip_region_makes_owners_comparable(xianning: RegionResolver) -> None:
     assert xianning.strip_region("市公安局") == xianning.strip_region("咸宁市公安局")
     assert xianning.strip_region("中共咸宁市委宣传部") == xianning.strip_region("市委宣传部") == "委宣传部"
     assert xianning.strip_region(None) == ""
+
+
+def test_an_owner_naming_only_divisions_elsewhere_is_not_placed_by_its_name() -> None:
+    """"新华区" exists in 河北 and 河南, not in 湖北: the name's coincidental 张湾 (十堰) must not
+    place the account inside the scope, neither in resolve nor in normalize_frame."""
+    from conftest import raw_frame
+
+    from reconcile.normalize import normalize_frame
+
+    resolver = RegionResolver(("湖北省",))
+    assert resolver.resolve(None, None, "张湾林业").city == "十堰市"          # the name alone says 十堰
+    assert resolver.resolve(None, "新华区林业局", "张湾林业") == (None, None, None)
+    assert resolver.resolve(None, "张湾区林业局", "张湾林业").city == "十堰市"  # an owner in the scope still counts
+    frame = normalize_frame(raw_frame("crawled", [
+        {"name": "张湾林业", "owner": "新华区林业局", "platform": "公众号", "verified_kind": "政府机构认证"},
+        {"name": "张湾林业", "owner": "林业局", "platform": "公众号", "verified_kind": "政府机构认证"},
+    ]), resolver, official_places_only=True)
+    assert frame["city"].tolist() == [None, "十堰市"]
