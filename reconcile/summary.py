@@ -117,7 +117,31 @@ def label_regions(view: pd.DataFrame, resolver: RegionResolver, scope: tuple[str
     out["in_scope"] = inside
     if config and config.region_names:
         out["region_label"] = _renamed(out, config.region_names)
+    _label_review_crawled(out, scope_places, levels, multi_city)
     return out
+
+
+def _label_review_crawled(out: pd.DataFrame, scope_places: list, levels: set, multi_city: bool) -> None:
+    """``c_region_label`` / ``c_in_scope``: for a crawled record held only by a doubtful (review)
+    link, its own place. Such a record counts as a separate account (瞒报漏报 if it is a
+    government one), so the scope is judged on the crawled record, not on the registry account
+    it may or may not be."""
+    n = len(out)
+    c_labels = np.full(n, None, dtype=object)
+    c_inside = np.zeros(n, dtype=bool)
+    held = (out["c_link"] == "review").to_numpy(dtype=bool) if "c_link" in out.columns else np.zeros(n, dtype=bool)
+    parts = [f"c_{p}" for p in ("province", "city", "county")]
+    if held.any() and all(c in out.columns for c in parts):
+        rows = np.flatnonzero(held)
+        cols = [out[c].to_numpy(dtype=object)[rows] for c in parts]
+        for j, place in zip(rows.tolist(), zip(*cols, strict=True), strict=True):
+            place = tuple(None if pd.isna(x) or x == "" else x for x in place)
+            known = any(place)
+            hit = known and (not scope_places or any(_matches(place, sp) for sp in scope_places))
+            c_labels[j] = _label(place, levels, multi_city, hit)
+            c_inside[j] = hit
+    out["c_region_label"] = c_labels
+    out["c_in_scope"] = c_inside
 
 
 def _renamed(view: pd.DataFrame, names: dict[str, str]) -> pd.Series:

@@ -128,3 +128,21 @@ def test_pass_rate_rounds_half_up(decimals, expected):
 
     # 99.505 exactly: 19901 of 20000 pass
     assert pass_rate(20000, 99, decimals) == expected
+
+
+def test_crawled_record_held_by_a_doubtful_link_is_judged_by_its_own_place(tmp_path):
+    """新华民宗 (owner in 新华区, which 湖北 does not have) is only a review candidate for the
+    filed 南漳民宗 (襄阳市南漳县), whose own record the crawl did not find: it is not 瞒报漏报 of
+    湖北 under 南漳's region. 通山应急, unlinked and placed in 湖北 by its owner, still is."""
+    nanzhang = ("南漳民宗", "微信公众号", "订阅号", "gh_542dffedcbe2", "南漳县民族宗教事务局", "湖北省襄阳市南漳县", "正常")
+    registries = [*BASE, nanzhang]
+    crawled = [crawl_row(r) for r in BASE] + [
+        ("新华民宗", "微信公众号", "订阅号", "xhmz", "新华区民族宗教事务局", "政府机构认证", "正常"),
+        ("通山应急", "抖音", "", "88001", "通山县应急管理局", "政府机构认证", "正常"),
+    ]
+    inputs = write_case(tmp_path, registries, registries, crawled)
+    result = run(Config(scope=("湖北省",)), inputs)
+    held = set(result.links.loc[result.links["status"] == "review", "crawled_row"].dropna().astype(int))
+    assert 4 in held   # a doubtful candidate of the filed account
+    unfiled = {(f.name, f.region) for f in result.findings if f.kind == "unfiled"}
+    assert unfiled == {("通山应急", "咸宁市")}

@@ -3,12 +3,15 @@ filed in neither registry ("未进行填报登记"; "应统尽统、应报尽报
 
 Not reported: enterprises and persons (even with government-sounding names), units outside
 the scope, accounts the platform shows as closed. A crawled record held only by a doubtful
-(review) link is not linked: it is reported, and the review sheet shows the candidate.
+(review) link is not linked: it is reported, and the review sheet shows the candidate; its
+scope and region are its own (summary.label_regions' c_in_scope / c_region_label), not the
+candidate registry account's.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
@@ -34,9 +37,13 @@ def is_government(verified_kind: object, owner: object) -> bool:
 def check(ctx: CheckContext) -> list[Finding]:
     v = ctx.view
     filed = ctx.present("n_row") | ctx.present("p_row")
+    held = (filed & (v["c_link"] == "review")).to_numpy(dtype=bool)   # by a doubtful link only
     only_crawled = ctx.present("c_row") & (~filed | (v["c_link"] == "review"))
     alive = ~v["c_status"].isin(list(GONE_STATUSES))
-    cand = (only_crawled & alive & v["in_scope"].astype(bool)).to_numpy()
+    # a record held by a doubtful link is its own account: in scope by its own place
+    own_scope = v["c_in_scope"].to_numpy(dtype=bool) if "c_in_scope" in v.columns else v["in_scope"].to_numpy(dtype=bool)
+    in_scope = np.where(held, own_scope, v["in_scope"].to_numpy(dtype=bool))
+    cand = (only_crawled & alive).to_numpy(dtype=bool) & in_scope
     kinds, owners = ctx.column("c_verified_kind"), ctx.column("c_owner")
     pos = np.flatnonzero(cand)
     government = [is_government(kinds[i], owners[i]) for i in pos.tolist()]
@@ -47,7 +54,10 @@ def check(ctx: CheckContext) -> list[Finding]:
         cert = VERIFIED_LABELS.get(kind, "") if isinstance(kind, str) else ""
         basis = "，".join(x for x in (cert, f"认证主体：{who}" if who else "") if x)
         detail = "平台上存在该账号" + (f"（{basis}）" if basis else "") + "，全国系统和省级平台均未备案"
-        out.append(ctx.finding(CODE, row, detail, ctx.refs(row, ("crawled",)), prefer=("c",)))
+        finding = ctx.finding(CODE, row, detail, ctx.refs(row, ("crawled",)), prefer=("c",))
+        if held[row.position] and isinstance(row.get("c_region_label"), str):
+            finding = replace(finding, region=row.get("c_region_label"))
+        out.append(finding)
     return out
 
 
