@@ -109,10 +109,9 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
             frames[s] = normalize_frame(loaded[s].frame, resolver)
             step(i, 4)
         # most of a national crawl sweep cannot link to anything nor be a finding: dropped here
-        crawl_filter = CrawlFilter([frames["national"], frames["provincial"]])
+        crawl_filter = CrawlFilter([frames["national"], frames["provincial"]], resolver.in_scope)
         frames["crawled"] = crawl_filter.elsewhere(
-            normalize_frame(loaded["crawled"].frame, resolver, official_places_only=True, keep=crawl_filter),
-            [frames["national"], frames["provincial"]], resolver.in_scope)
+            normalize_frame(loaded["crawled"].frame, resolver, official_places_only=True, keep=crawl_filter))
         if crawled_files:   # per-record file names follow the records kept
             kept = loaded["crawled"].frame.index.get_indexer(frames["crawled"].index)
             crawled_files = tuple(crawled_files[i] for i in kept.tolist())

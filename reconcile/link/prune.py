@@ -25,16 +25,23 @@ from reconcile.regions import Place
 
 
 class CrawlFilter:
-    """``keep(early)`` for normalize_frame: True for crawled rows that can link or be findings."""
+    """``keep(early)`` for normalize_frame, then ``elsewhere(frame)``: the crawled rows that can
+    link or be findings. ``registries``: the two normalised registry frames; ``in_scope``: the
+    resolver's scope test."""
 
-    def __init__(self, registries: list[pd.DataFrame]) -> None:
+    def __init__(self, registries: list[pd.DataFrame], in_scope: Callable[[Place], bool]) -> None:
         ids: set[str] = set()
         names: set[str] = set()
+        provinces: set[str] = set()
         for frame in registries:
             ids.update(frame["account_id"].dropna().tolist())
             names.update(frame["name_key"].dropna().tolist())
+            provinces.update(frame["province"].dropna().tolist())
         self._ids = ids
         self._names = names
+        self._provinces = provinces
+        self._in_scope = in_scope
+        self._shares_key = pd.Series(dtype=bool)   # per crawled row: id or name key in a registry
         self.platform: pd.Series = pd.Series(dtype=object)   # of every crawled row, kept or not
         self.dropped = 0
 
@@ -42,31 +49,29 @@ class CrawlFilter:
         """``early``: the crawled rows' normalised platform, account_id, name_key and verified_kind."""
         self.platform = early["platform"]
         official = ~early["verified_kind"].isin(list(NOT_OFFICIAL)).to_numpy()
-        keep = official | _in(early["account_id"], self._ids) | _in(early["name_key"], self._names)
+        shares = _in(early["account_id"], self._ids) | _in(early["name_key"], self._names)
+        self._shares_key = pd.Series(shares, index=early.index)
+        keep = official | shares
         self.dropped = int(len(keep) - keep.sum())
         return keep
 
-    def elsewhere(self, crawled: pd.DataFrame, registries: list[pd.DataFrame],
-                  in_scope: Callable[[Place], bool]) -> pd.DataFrame:
-        """``crawled`` (a normalised frame) without the official records placed in a province
-        where neither registry files any account and outside the scope: they are not this
-        audit's accounts (never 瞒报漏报 here), and unless an id or name key is shared (kept)
-        a link to them would be a false one. A national sweep is mostly such records."""
-        provinces = set()
-        for frame in registries:
-            provinces.update(frame["province"].dropna().tolist())
+    def elsewhere(self, crawled: pd.DataFrame) -> pd.DataFrame:
+        """``crawled`` (the normalised frame of the rows kept) without the official records placed
+        in a province where neither registry files any account and outside the scope: they are
+        not this audit's accounts (never 瞒报漏报 here), and unless an id or name key is shared
+        (kept) a link to them would be a false one. A national sweep is mostly such records."""
         place = crawled[["province", "city", "county"]].astype(object)
-        candidate = place["province"].notna() & ~place["province"].isin(list(provinces))
+        candidate = place["province"].notna() & ~place["province"].isin(list(self._provinces))
         if not candidate.any():
             return crawled
         sub = place[candidate]
         codes, triples = pd.factorize(pd.Series(list(zip(sub["province"], sub["city"], sub["county"], strict=True)),
                                                 dtype=object))
-        outside = np.fromiter((not in_scope(Place(*(None if pd.isna(x) else x for x in t))) for t in triples),
+        outside = np.fromiter((not self._in_scope(Place(*(None if pd.isna(x) else x for x in t))) for t in triples),
                               dtype=bool, count=len(triples))[codes]
         drop = np.zeros(len(crawled), dtype=bool)
         drop[np.flatnonzero(candidate.to_numpy())[outside]] = True
-        drop &= ~(_in(crawled["account_id"], self._ids) | _in(crawled["name_key"], self._names))
+        drop &= ~self._shares_key.reindex(crawled.index, fill_value=False).to_numpy(dtype=bool)
         if not drop.any():
             return crawled
         self.dropped += int(drop.sum())
