@@ -34,6 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reconcile.batch import few_collections
 from reconcile.report.jsonout import link_columns
 from reconcile.report.safe import (
     SETTING_LABELS,
@@ -56,7 +57,7 @@ from reconcile.report.safe import (
     sorted_findings,
     source_label,
 )
-from reconcile.report.xlsx_fast import CellStyle, FastRows, ReportWorkbook, gc_paused, style_attr
+from reconcile.report.xlsx_fast import CellStyle, FastRows, ReportWorkbook, style_attr
 from reconcile.report.xlsx_fast import cell_value as _cell_value
 from reconcile.result import Finding, Result
 from reconcile.schema import FINDING_KINDS
@@ -532,7 +533,7 @@ def write_xlsx(result: Result, path: Path, *, max_link_rows: int = MAX_LINK_ROWS
     path = Path(path)
 
     def _write(tmp: Path) -> None:
-        with gc_paused():   # the write makes ~1M short-lived objects and no cycles: spare the collector's passes
+        with few_collections():   # ~1M short-lived objects and no cycles: spare the collector's passes
             build_workbook(result, path, max_link_rows).save(tmp)
 
     atomic_write(path, _write)

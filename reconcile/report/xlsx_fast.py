@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
-import gc
 import math
 import numbers
 import os
@@ -32,7 +31,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -61,18 +60,6 @@ _SPECIAL_RE = re.compile(f"[{XML_ILLEGAL_CHARS}&<>\r]")
 # tests/test_xlsx_fast.py checks the two agree)
 _GUARD_FIRST = frozenset(FORMULA_PREFIXES)
 _SHEETDATA_EMPTY = re.compile(rb"<sheetData\s*/>")
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside (restores the previous state; reference counting still frees)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class ReportWorkbook(Workbook):
