@@ -56,6 +56,13 @@ def cell_text(value: object) -> CellValue:
     return text or None
 
 
+def cell_texts(values: list[object]) -> list[CellValue]:
+    """cell_text of each value; a text cell with nothing to strip (most of them) takes a short
+    path without the call."""
+    return [(v or None) if v.__class__ is str and v not in EXCEL_ERRORS and not v[:1].isspace()
+            and not v[-1:].isspace() else cell_text(v) for v in values]
+
+
 MAX_CELL_CHARS = 32767  # Excel's own limit for one cell; no name, owner or date is longer
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from reconcile.errors import InputError
-from reconcile.sources.cells import EXCEL_ERRORS, CellValue, cell_text
+from reconcile.sources.cells import CellValue, cell_texts
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -203,10 +203,7 @@ def excel_body(grid: SheetGrid, header_index: int, wanted: Iterable[int]) -> Bod
     keep = [not is_blank(r) for r in data]
     cols: dict[int, list[CellValue]] = {}
     for c in wanted:
-        values = [r[c] if c < len(r) else None for r in data]
-        # text cells (most of them) take the short path; cell_text for the rest
-        cols[c] = [(v or None) if v.__class__ is str and v not in EXCEL_ERRORS and not v[:1].isspace()
-                   and not v[-1:].isspace() else cell_text(v) for v in values]
+        cols[c] = cell_texts([r[c] if c < len(r) else None for r in data])
 
     # 0-based absolute sheet row of data[j] is (grid.first_row - 1) + first + j
     base = grid.first_row - 1 + first
