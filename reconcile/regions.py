@@ -343,8 +343,8 @@ class RegionResolver:
         通山县), except for explicit levels (市直). ``name_text`` is consulted only when region
         and owner give nothing (normalize_frame relies on this).
         """
-        return self._resolve_cached(normalize_text(region_text), normalize_text(owner_text),
-                                    normalize_text(name_text))
+        return self.resolve_normalized(normalize_text(region_text), normalize_text(owner_text),
+                                       normalize_text(name_text))
 
     def resolve_normalized(self, region: str | None, owner: str | None, name: str | None = None) -> Place:
         """resolve() for texts already in normalize_text form (skips normalising them again)."""
@@ -379,7 +379,7 @@ class RegionResolver:
     def strip_region(self, text: str | None) -> str:
         """normalize_text(text) without leading division names or 省/市/县/区 level words:
         "湖北省咸宁市通山县公安局" -> "公安局", "市公安局" -> "公安局"."""
-        return self._strip_cached(normalize_text(text) or "")
+        return self.strip_normalized(normalize_text(text))
 
     def strip_normalized(self, text: str | None) -> str:
         """strip_region() for a text already in normalize_text form."""
