@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reconcile.history import Decision, PreviousRun, StoredFinding, load_decisions, previous_run
+from reconcile.history import Decision, PreviousRun, load_decisions, previous_run
 from reconcile.result import Finding, RecheckItem
 from reconcile.review import LinkRule, link_rules
 
@@ -143,11 +143,6 @@ def compare(previous: PreviousRun, findings: Sequence[Finding], keys: Sequence[s
                                      previous_quarter=None, detail=f.detail))
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
     return tuple(sorted(items, key=lambda r: order[r.status]))
-
-
-def stored_from(f: Finding, key: str | None) -> StoredFinding:
-    """A finding as the history stores it (for tests and tools comparing runs in memory)."""
-    return StoredFinding(f.kind, f.fails, f.platform, f.name, f.owner, f.region, f.detail, f.field, key)
 
 
 def counts(items: Sequence[RecheckItem]) -> dict[str, int]:
