@@ -18,13 +18,14 @@ transaction, so a test can kill the process at a known point. Never set it in pr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,10 +209,25 @@ def _reader(path: Path) -> Iterator[sqlite3.Connection | None]:
 
 @contextmanager
 def _writer(path: Path) -> Iterator[sqlite3.Connection]:
-    """One write transaction (BEGIN IMMEDIATE … COMMIT), migrations first; rolled back on any error."""
+    """One write transaction (BEGIN IMMEDIATE … COMMIT), migrations first; rolled back on any error,
+    and a database file this transaction created is removed again."""
     path = Path(path)
     if not path.parent.is_dir():
         raise OutputError(f"无法创建历史库 {path}：所在文件夹不存在")
+    existed = path.exists()
+    try:
+        with _transaction(path) as con:
+            yield con
+    except BaseException:
+        if not existed:
+            for leftover in (path, path.with_name(path.name + "-journal")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+        raise
+
+
+@contextmanager
+def _transaction(path: Path) -> Iterator[sqlite3.Connection]:
     try:
         con = sqlite3.connect(path, isolation_level=None, timeout=30)
     except sqlite3.Error as exc:
@@ -239,10 +255,12 @@ def _test_hook() -> None:
 
 
 def record_run(path: Path, result: Result, finding_keys: Sequence[str | None] = (),
-               report_path: Path | None = None) -> int:
+               report_path: Path | None = None, before_commit: Callable[[], None] | None = None) -> int:
     """Store a finished run in one transaction; earlier runs of the same quarter become superseded.
 
-    ``finding_keys`` are the stable account keys of ``result.findings`` (same order). Returns the run id.
+    ``finding_keys`` are the stable account keys of ``result.findings`` (same order).
+    ``before_commit`` runs last inside the transaction: an error there (the report could not be
+    written) rolls the run back. Returns the run id.
     """
     run = result.run
     keys = list(finding_keys) + [None] * (len(result.findings) - len(finding_keys))
@@ -272,6 +290,8 @@ def record_run(path: Path, result: Result, finding_keys: Sequence[str | None] = 
         con.execute("UPDATE runs SET superseded_by = ? WHERE quarter = ? AND id != ? AND superseded_by IS NULL",
                     (run_id, run.quarter, run_id))
         _test_hook()
+        if before_commit is not None:
+            before_commit()
     return run_id
 
 

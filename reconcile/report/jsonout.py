@@ -117,9 +117,10 @@ def write_document(result: Result, fh: Any) -> None:
 
 def write_json(result: Result, path: Path) -> None:
     """Write ``result`` as UTF-8 JSON to ``path`` (atomically; raises OutputError)."""
+    atomic_write(path, lambda tmp: write_json_file(result, tmp))
 
-    def _write(tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            write_document(result, fh)
 
-    atomic_write(path, _write)
+def write_json_file(result: Result, path: Path) -> None:
+    """Write ``result`` as UTF-8 JSON to ``path`` as it is (a temporary file of ``Staged``)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        write_document(result, fh)

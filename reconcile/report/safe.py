@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 
@@ -64,27 +64,56 @@ def atomic_write(path: str | Path, writer: Callable[[Path], None]) -> None:
     Chinese message naming ``path``; a :class:`ReconcileError` raised by ``writer`` passes
     through unchanged.
     """
-    target = Path(path)
-    if target.is_dir():
-        raise OutputError(f"无法写入报告 {target}：该路径是一个文件夹")
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}")
-    except OSError as exc:
-        raise _output_error(target, exc) from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        writer(tmp)
+    with Staged(path) as staged:
+        writer(staged.path)
+
+
+class Staged:
+    """``atomic_write`` as a block: write ``.path`` (a temporary file beside the target) inside it;
+    the file is moved onto the target by ``commit()`` or when the block ends without error, and
+    removed if the block fails, so other work (another report still being written) can veto it."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.target = Path(path)
+        if self.target.is_dir():
+            raise OutputError(f"无法写入报告 {self.target}：该路径是一个文件夹")
+        folder = self.target.parent if str(self.target.parent) else Path(".")
+        try:
+            fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{self.target.stem}.",
+                                            suffix=f".tmp{self.target.suffix}")
+        except OSError as exc:
+            raise _output_error(self.target, exc) from exc
+        os.close(fd)
+        self.path = Path(tmp_name)
+        self._done = False
+
+    def __enter__(self) -> Staged:
+        return self
+
+    def commit(self) -> None:
+        if self._done:
+            return
+        try:
+            with contextlib.suppress(OSError):
+                os.chmod(self.path, _file_mode(self.target))
+            os.replace(self.path, self.target)
+        except BaseException as exc:
+            self._discard(exc)
+        self._done = True
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if kind is None:
+            self.commit()
+        elif not self._done:
+            self._discard(exc)
+
+    def _discard(self, exc: BaseException | None) -> NoReturn:
+        self._done = True
         with contextlib.suppress(OSError):
-            os.chmod(tmp, _file_mode(target))
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+            self.path.unlink()
         if isinstance(exc, ReconcileError) or not isinstance(exc, Exception):
-            raise  # our own error, or KeyboardInterrupt/SystemExit
-        raise _output_error(target, exc) from exc
+            raise exc  # our own error, or KeyboardInterrupt/SystemExit
+        raise _output_error(self.target, exc) from exc
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,172 @@
+"""reconcile.batch.Background and the run's three writes (XLSX, JSON, history): all or none,
+with the report written by a forked process or, with RECONCILE_SERIAL (no fork, as on Windows),
+in the same process — and the same files either way."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from reconcile.batch import SERIAL_ENV, Background
+from reconcile.errors import OutputError
+from reconcile.report.safe import atomic_write
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data"
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+
+
+def _run(out: Path, *extra: str, serial: bool = False) -> subprocess.CompletedProcess:
+    env = {**os.environ, SERIAL_ENV: "1"} if serial else {k: v for k, v in os.environ.items() if k != SERIAL_ENV}
+    return subprocess.run([sys.executable, "-m", "reconcile", "run", str(SAMPLE), "--out", str(out / "r.xlsx"),
+                           "--json", str(out / "r.json"), "--db", str(out / "h.db"), *extra],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+
+
+def _cells(path: Path) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    out = {name: [row for row in wb[name].iter_rows(values_only=True)] for name in wb.sheetnames}
+    out.pop("说明")   # run start/finish times
+    return out
+
+
+def _json(path: Path) -> dict:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("started", "finished"):
+        doc["run"].pop(key)
+    return doc
+
+
+def test_forked_and_serial_runs_write_the_same_report_json_and_history(tmp_path):
+    forked, serial = tmp_path / "fork", tmp_path / "serial"
+    forked.mkdir()
+    serial.mkdir()
+    a, b = _run(forked), _run(serial, serial=True)
+    assert a.returncode == b.returncode == 1, a.stderr + b.stderr
+    assert _cells(forked / "r.xlsx") == _cells(serial / "r.xlsx")
+    assert _json(forked / "r.json") == _json(serial / "r.json")
+    counts = []
+    for folder in (forked, serial):
+        with sqlite3.connect(folder / "h.db") as con:
+            counts.append([con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                           for t in ("runs", "findings", "links", "summaries")])
+    assert counts[0] == counts[1] and counts[0][0] == 1 and counts[0][1] > 0
+    assert sorted(p.name for p in forked.iterdir()) == sorted(p.name for p in serial.iterdir())
+
+
+@pytest.mark.parametrize("serial", [False, True], ids=["fork", "serial"])
+def test_a_report_that_cannot_be_written_leaves_no_json_and_no_history(tmp_path, serial):
+    (tmp_path / "r.xlsx").mkdir()   # the report path is taken by a folder
+    old_json = '{"old": true}'
+    (tmp_path / "r.json").write_text(old_json, encoding="utf-8")
+    proc = _run(tmp_path, serial=serial)
+    assert proc.returncode == 2
+    assert "r.xlsx" in proc.stderr and "Traceback" not in proc.stderr
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == old_json   # the old JSON survives
+    assert not (tmp_path / "h.db").exists()                                 # nothing recorded
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.xlsx"]   # no temporary files
+
+
+@pytest.mark.parametrize("serial", [False, True], ids=["fork", "serial"])
+def test_a_history_that_cannot_be_written_leaves_no_report(tmp_path, serial):
+    db = tmp_path / "h.db"
+    db.write_bytes(b"this is not a database" * 100)
+    proc = _run(tmp_path, serial=serial)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "h.db" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h.db"]
+
+
+def _slow_report(path: Path) -> None:
+    def write(tmp: Path) -> None:
+        tmp.write_text("partial", encoding="utf-8")
+        time.sleep(30)
+    atomic_write(path, write)
+
+
+@needs_fork
+def test_leaving_the_block_early_stops_the_child_which_removes_its_temporary_file(tmp_path, monkeypatch):
+    monkeypatch.delenv(SERIAL_ENV, raising=False)
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), Background(_slow_report, tmp_path / "r.xlsx"):
+        while not list(tmp_path.iterdir()) and time.monotonic() - t0 < 20:   # the child is writing
+            time.sleep(0.01)
+        assert list(tmp_path.iterdir())
+        raise KeyboardInterrupt   # Ctrl-C in the parent
+    assert time.monotonic() - t0 < 10   # stopped, not waited for
+    assert list(tmp_path.iterdir()) == []
+
+
+def _fails(path: Path) -> None:
+    raise OutputError("无法写入报告", path=path, detail="disk full")
+
+
+def _killed(path: Path) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@needs_fork
+def test_the_childs_error_is_raised_by_wait_with_its_message(tmp_path, monkeypatch):
+    monkeypatch.delenv(SERIAL_ENV, raising=False)
+    with Background(_fails, tmp_path / "r.xlsx") as job, pytest.raises(OutputError) as err:
+        job.wait()
+    assert err.value.path == str(tmp_path / "r.xlsx") and err.value.detail == "disk full"
+    with Background(_killed, tmp_path / "r.xlsx") as job, pytest.raises(OutputError, match="子进程意外退出"):
+        job.wait()
+
+
+def test_without_fork_the_work_runs_at_once_and_its_error_comes_first(tmp_path, monkeypatch):
+    monkeypatch.setenv(SERIAL_ENV, "1")
+    with pytest.raises(OutputError, match="无法写入报告"):
+        Background(_fails, tmp_path / "r.xlsx")
+    marker = tmp_path / "done"
+    with Background(marker.write_text, "x") as job:
+        assert marker.read_text() == "x"   # already done when the block starts
+        job.wait()
+
+
+@needs_fork
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux only")
+def test_the_child_does_not_outlive_a_killed_parent(tmp_path):
+    script = textwrap.dedent(f"""
+        import os, sys, time
+        from pathlib import Path
+        sys.path.insert(0, {str(ROOT)!r})
+        from tests.test_batch import _slow_report
+        from reconcile.batch import Background
+        with Background(_slow_report, Path({str(tmp_path / "r.xlsx")!r})) as job:
+            print(job._pid, flush=True)
+            time.sleep(60)
+    """)
+    env = {k: v for k, v in os.environ.items() if k != SERIAL_ENV}
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    child = int(proc.stdout.readline())
+    t0 = time.monotonic()
+    while not list(tmp_path.iterdir()) and time.monotonic() - t0 < 20:
+        time.sleep(0.01)
+    proc.kill()   # kill -9: no chance to stop the child itself
+    proc.wait(timeout=10)
+    while time.monotonic() - t0 < 10:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        with open(f"/proc/{child}/stat") as fh:
+            if fh.read().split(") ")[1].startswith("Z"):   # gone, only a zombie left for init to reap
+                break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the report process outlived its parent")
+    assert not (tmp_path / "r.xlsx").exists()
+    time.sleep(0.2)
+    assert list(tmp_path.iterdir()) == []   # it removed its temporary file on the way out
