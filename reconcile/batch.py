@@ -10,7 +10,10 @@ import pickle
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from multiprocessing import Pipe
+from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
 from reconcile.errors import OutputError
@@ -34,19 +37,63 @@ def few_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-# ── one piece of work in a second process ───────────────────────────────────────────────────
-# A run ends with three writes that share nothing but the finished result: the XLSX report
-# (the longest), the JSON and the history. On a system that can fork, the report is written by a
-# child process that inherits the result (copy-on-write, nothing is pickled) while this process
-# writes the rest; the caller commits its own writes only after ``wait()`` says the report is in
-# place. Where there is no fork (Windows), or RECONCILE_SERIAL is set, the work runs at once, in
-# this process, exactly as before.
+# ── work in a second process ───────────────────────────────────────────────────────────────
+# The machine a clerk has has two cores, and most of a run is pure Python on one of them. Two
+# pieces share little with the rest and go to a forked child where the system can fork (the
+# child inherits everything by copy-on-write; only what it hands back is pickled):
+#   - ``Worker``: the provincial registry is read, normalised and prepared for linking beside
+#     the national one (reconcile.pipeline);
+#   - ``Background``: the XLSX report is written while this process writes the JSON and the
+#     history, which are committed only after ``wait()`` says the report is in place (reconcile.cli).
+# Where there is no fork (Windows), or RECONCILE_SERIAL is set, the same code runs in this
+# process, with the same results.
 
 SERIAL_ENV = "RECONCILE_SERIAL"
 
 
 def can_fork() -> bool:
     return hasattr(os, "fork") and not os.environ.get(SERIAL_ENV)
+
+
+class _Forked:
+    """A forked child running ``body(conn)``, which sends ("value", x) messages; an error it
+    raises is sent as ("error", exc). This side holds the other end of the pipe."""
+
+    def __init__(self, body: Callable[[Connection], None], crashed: str) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()   # or the child's copy of an unflushed buffer could be written twice
+        here, there = Pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:   # the child: never returns
+            here.close()
+            _child(there, body, parent)
+        there.close()
+        self.pid: int | None = pid
+        self.conn = here
+        self._crashed = crashed
+
+    def recv(self) -> Any:
+        try:
+            kind, value = self.conn.recv()
+        except (EOFError, OSError):   # it died without a word (out of memory, kill -9)
+            self.reap()
+            raise OutputError(self._crashed, detail="the helper process ended without a result") from None
+        if kind == "error":
+            raise value
+        return value
+
+    def reap(self, stop: bool = False) -> None:
+        """Close the pipe (a child waiting on it leaves) and wait for the child; ``stop``: SIGTERM first."""
+        if self.pid is None:
+            return
+        if stop:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+        self.conn.close()
+        os.waitpid(self.pid, 0)
+        self.pid = None
 
 
 class Background:
@@ -56,60 +103,93 @@ class Background:
     stops the child, which removes its half-written files as on any interruption."""
 
     def __init__(self, fn: Callable[..., None], *args: Any) -> None:
-        self._pid: int | None = None
-        self._pipe: int | None = None
-        self._error: BaseException | None = None
+        self._child: _Forked | None = None
         if not can_fork():
             fn(*args)   # errors propagate from here, before the caller has written anything
             return
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()   # or the child's copy of an unflushed buffer could be written twice
-        read_end, write_end = os.pipe()
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:   # the child: never returns
-            os.close(read_end)
-            _child(write_end, fn, args, parent)
-        os.close(write_end)
-        self._pid, self._pipe = pid, read_end
+
+        def body(conn: Connection) -> None:
+            fn(*args)
+            conn.send(("value", None))
+
+        self._child = _Forked(body, "写报告的子进程意外退出，报告未写入")
 
     def __enter__(self) -> Background:
         return self
 
     def wait(self) -> None:
-        if self._pid is not None:
-            self._collect()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+        if self._child is not None:
+            child, self._child = self._child, None
+            try:
+                child.recv()
+            finally:
+                child.reap()
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        if self._pid is None:
+        if self._child is None:
             return
         if kind is not None:   # the caller failed or was interrupted: stop the work
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGTERM)
-        self._collect()
-        if kind is None:
+            self._child.reap(stop=True)
+            self._child = None
+        else:
             self.wait()
 
-    def _collect(self) -> None:
-        """Read the child's report and reap it (blocks until it exits)."""
-        assert self._pid is not None and self._pipe is not None
-        with os.fdopen(self._pipe, "rb") as fh:
-            payload = fh.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = self._pipe = None
-        if payload:
-            self._error = pickle.loads(payload) if payload != _OK else None
-        else:   # killed before it could say anything (out of memory, kill -9)
-            code = os.waitstatus_to_exitcode(status)
-            self._error = OutputError("写报告的子进程意外退出，报告未写入",
-                                      detail=f"report writer process ended with status {code}")
 
+class Worker:
+    """A generator function run beside this process: in a forked child where the system can fork,
+    else here with its first step in a thread (which overlaps what releases the GIL, such as
+    parsing a spreadsheet). ``recv()`` returns the next value it yields and raises what it raises;
+    ``send(x)`` is what that ``yield`` then returns. Leaving the block stops it."""
 
-_OK = b"ok"
+    def __init__(self, fn: Callable[..., Generator[Any, Any, None]], *args: Any, crashed: str) -> None:
+        self._child: _Forked | None = None
+        self._gen: Generator[Any, Any, None] | None = None
+        self._first: Future | None = None
+        self._reply: Any = None
+        if can_fork():
+            def body(conn: Connection) -> None:
+                gen = fn(*args)
+                value = next(gen)
+                while True:
+                    conn.send(("value", value))
+                    try:
+                        reply = conn.recv()
+                    except EOFError:   # the parent has all it asked for
+                        return
+                    value = gen.send(reply)
+
+            self._child = _Forked(body, crashed)
+        else:
+            self._gen = fn(*args)
+            pool = ThreadPoolExecutor(max_workers=1)
+            self._first = pool.submit(next, self._gen)
+            pool.shutdown(wait=False)   # the thread runs on; recv() waits for it
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def recv(self) -> Any:
+        if self._child is not None:
+            return self._child.recv()
+        assert self._gen is not None
+        if self._first is not None:
+            first, self._first = self._first, None
+            return first.result()
+        return self._gen.send(self._reply)
+
+    def send(self, value: Any) -> None:
+        if self._child is not None:
+            self._child.conn.send(value)
+        else:
+            self._reply = value
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if self._child is not None:
+            self._child.reap(stop=kind is not None)
+        elif self._first is not None:
+            self._first.cancel()
+            with contextlib.suppress(BaseException):
+                self._first.result()   # its error, if any, is not ours to report now
 
 
 def _on_term(signum: int, frame: object) -> None:
@@ -127,8 +207,8 @@ def _stop_with_parent(parent: int) -> None:
         raise KeyboardInterrupt
 
 
-def _child(pipe: int, fn: Callable[..., None], args: tuple[Any, ...], parent: int) -> NoReturn:
-    """Run ``fn`` in the forked child and leave through ``os._exit`` (no exit handlers, no second
+def _child(conn: Connection, body: Callable[[Connection], None], parent: int) -> NoReturn:
+    """Run ``body`` in the forked child and leave through ``os._exit`` (no exit handlers, no second
     flush of the parent's buffers, no teardown of the inherited heap)."""
     code = 0
     try:
@@ -137,26 +217,22 @@ def _child(pipe: int, fn: Callable[..., None], args: tuple[Any, ...], parent: in
         signal.signal(signal.SIGTERM, _on_term)
         _stop_with_parent(parent)
         try:
-            fn(*args)
-            payload = _OK
+            body(conn)
         except BaseException as exc:   # noqa: BLE001 - every error goes back to the parent
-            payload = _pickled(exc)
             code = 1
-        with os.fdopen(pipe, "wb") as fh:
-            fh.write(payload)
-    except BaseException:   # noqa: BLE001 - the parent reads an empty report as a crash
+            conn.send(("error", _picklable(exc)))
+    except BaseException:   # noqa: BLE001 - the parent reads a closed pipe as a crash
         code = 1
     finally:
         os._exit(code)
 
 
-def _pickled(exc: BaseException) -> bytes:
+def _picklable(exc: BaseException) -> BaseException:
     """The error for the parent; one that does not pickle becomes a RuntimeError with its text
     and traceback (shown with --debug)."""
     try:
-        data = pickle.dumps(exc)
-        pickle.loads(data)
-        return data
+        pickle.loads(pickle.dumps(exc))
+        return exc
     except Exception:  # noqa: BLE001
         text = "".join(traceback.format_exception(exc))
-        return pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}\n{text}"))
+        return RuntimeError(f"{type(exc).__name__}: {exc}\n{text}")

@@ -7,33 +7,40 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from reconcile import __version__
+from reconcile.batch import Worker
 from reconcile.checks import CheckContext, build_view, run_checks
 from reconcile.checks.context import first_text
-from reconcile.checks.duplicate_filing import attach_duplicates, duplicate_warning, split_duplicates
+from reconcile.checks.duplicate_filing import (
+    DuplicateGroup,
+    attach_duplicates,
+    duplicate_warning,
+    find_duplicates,
+)
 from reconcile.config import Config
 from reconcile.link import link_accounts, prepare
 from reconcile.link.prune import CrawlFilter
 from reconcile.normalize import normalize_frame
 from reconcile.recheck import QuarterContext
 from reconcile.regions import COMMON_WORDS, RegionResolver
-from reconcile.result import LINK_COLUMNS, Result, RunInfo
+from reconcile.result import LINK_COLUMNS, InputInfo, Result, RunInfo
 from reconcile.review import pair_keys
 from reconcile.schema import SOURCES
 from reconcile.sources import load_source
 from reconcile.sources.formats import load_crawled_files
+from reconcile.sources.loader import LoadedSource
 from reconcile.sources.manual import load_manual
-from reconcile.sources.quality import data_warnings
+from reconcile.sources.quality import column_warnings, platform_scope_warning
 from reconcile.summary import infer_scope, label_regions, summarise, summarise_platforms
 
 ProgressHook = Callable[[str], None]
@@ -81,47 +88,51 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
     step = on_step or _no_step
     started = dt.datetime.now().astimezone()
 
-    with timings.stage("read", on_stage):
-        # the provincial file is read in a second thread: the spreadsheet parser (Rust) releases
-        # the GIL, so the two parses overlap; errors still surface national first
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            provincial = pool.submit(load_source, inputs.path("provincial"), "provincial", config,
-                                     sheet=inputs.sheet)
-            try:
-                loaded = {"national": load_source(inputs.path("national"), "national", config, sheet=inputs.sheet)}
-            except BaseException:
-                provincial.cancel()
-                raise
+    # the provincial registry is read, normalised and prepared beside the national one (a
+    # forked process; see batch.Worker): errors still surface national first
+    with Worker(_provincial_side, inputs.path("provincial"), config, inputs.sheet,
+                crashed="读取省级平台导出的进程意外退出") as provincial_side:
+        with timings.stage("read", on_stage):
+            national = load_source(inputs.path("national"), "national", config, sheet=inputs.sheet)
             step(1, 3)
-            loaded["provincial"] = provincial.result()
-        step(2, 3)
-        loaded["crawled"], crawled_parts, crawled_files = load_crawled_files(
-            inputs.crawled, config, sheet=inputs.sheet, fmt=inputs.crawled_format)
-        step(3, 3)
-        manual, manual_info, manual_warnings = (load_manual(inputs.manual) if inputs.manual is not None
-                                                else ([], None, []))
-    with timings.stage("normalise", on_stage):
-        # without --scope: the area the registries cover, known before places are resolved
-        scope = config.scope or _infer_scope(loaded)
-        resolver = RegionResolver(scope)
-        frames = {}
-        for i, s in enumerate(("national", "provincial"), 1):
-            frames[s] = normalize_frame(loaded[s].frame, resolver)
-            step(i, 4)
+            provincial_pairs = provincial_side.recv()
+            step(2, 3)
+            crawled, crawled_parts, crawled_files = load_crawled_files(
+                inputs.crawled, config, sheet=inputs.sheet, fmt=inputs.crawled_format)
+            step(3, 3)
+            manual, manual_info, manual_warnings = (load_manual(inputs.manual) if inputs.manual is not None
+                                                    else ([], None, []))
+        with timings.stage("normalise", on_stage):
+            # without --scope: the area the registries cover, known before places are resolved
+            scope = config.scope or _infer_scope([_scope_pairs(national.frame), provincial_pairs])
+            provincial_side.send(scope)
+            resolver = RegionResolver(scope)
+            # one memo across the three sources: most names and owners appear in two or three of them
+            strip = lru_cache(maxsize=None)(resolver.strip_normalized)   # prepare passes normalised texts
+            find_places = lru_cache(maxsize=None)(_place_finder(resolver))
+            registries = {"national": _registry(national, resolver, strip, find_places)}
+            step(1, 4)
+            registries["provincial"] = provincial_side.recv()
+            step(2, 4)
+    infos = {s: r.info for s, r in registries.items()} | {"crawled": crawled.info}
+    files = {s: Path(info.path).name for s, info in infos.items()}
+    with timings.stage("normalise"):   # continued, the provincial process done
         # most of a national crawl sweep cannot link to anything nor be a finding: dropped here
-        crawl_filter = CrawlFilter([frames["national"], frames["provincial"]], resolver.in_scope)
-        frames["crawled"] = crawl_filter.elsewhere(
-            normalize_frame(loaded["crawled"].frame, resolver, official_places_only=True, keep=crawl_filter))
+        keys = {s: r.keys for s, r in registries.items()}
+        crawl_filter = CrawlFilter(list(keys.values()), resolver.in_scope)
+        crawled_frame = crawl_filter.elsewhere(
+            normalize_frame(crawled.frame, resolver, official_places_only=True, keep=crawl_filter))
         if crawled_files:   # per-record file names follow the records kept
-            kept = loaded["crawled"].frame.index.get_indexer(frames["crawled"].index)
+            kept = crawled.frame.index.get_indexer(crawled_frame.index)
             crawled_files = tuple(crawled_files[i] for i in kept.tolist())
         step(3, 4)
-        data_problems = data_warnings(loaded, frames, crawled_platform=crawl_filter.platform)
-        frames, duplicates = split_duplicates(frames)  # 重复备案: only the first filing is linked
-        # one memo across the three sources: most names and owners appear in two or three of them
-        strip = lru_cache(maxsize=None)(resolver.strip_normalized)   # prepare passes normalised texts
-        find_places = lru_cache(maxsize=None)(_place_finder(resolver))
-        prepared = {s: prepare(frames[s], strip, find_places) for s in SOURCES}
+        data_problems = [f"{files[s]}：{w}" for s, r in registries.items() for w in r.column_warnings]
+        data_problems += [f"{files['crawled']}：{w}" for w in column_warnings(crawled.frame)]
+        data_problems += [f"{files['crawled']}：{w}"
+                          for w in platform_scope_warning(keys, crawled_platform=crawl_filter.platform)]
+        duplicates = [g for r in registries.values() for g in r.duplicates]   # 重复备案: only the first filing is linked
+        prepared = {s: r.prepared for s, r in registries.items()}
+        prepared["crawled"] = prepare(crawled_frame, strip, find_places)
         step(4, 4)
     with timings.stage("link", on_stage):
         forbid, confirm = context.link_rules(prepared) if context is not None else (None, None)
@@ -132,7 +143,6 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         view = build_view(accounts.frame, prepared)
         view = label_regions(view, resolver, scope, config)
         view = attach_duplicates(view, duplicates)
-        files = {s: Path(loaded[s].info.path).name for s in SOURCES}
         if inputs.manual is not None:
             files["manual"] = inputs.manual.name
         crawled_platforms = crawl_filter.platforms
@@ -149,16 +159,17 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
                               ignore_index=True)
 
     warnings: list[str] = []
+    load_warnings = {s: r.load_warnings for s, r in registries.items()} | {"crawled": crawled.warnings}
     for s in SOURCES:
-        prefix = "" if crawled_files and s == "crawled" else f"{Path(loaded[s].info.path).name}："
-        warnings.extend(f"{prefix}{w}" for w in loaded[s].warnings)
+        prefix = "" if crawled_files and s == "crawled" else f"{files[s]}："
+        warnings.extend(f"{prefix}{w}" for w in load_warnings[s])
     warnings.extend(data_problems + duplicate_warning(duplicates, files) + manual_warnings)
     finished = dt.datetime.now().astimezone()
     info = RunInfo(
         checkpoint=config.checkpoint_date.isoformat(),
         quarter=config.quarter_label,
         scope=tuple(scope),
-        inputs=tuple(loaded[s].info for s in ("national", "provincial")) + tuple(p.info for p in crawled_parts)
+        inputs=(infos["national"], infos["provincial"]) + tuple(p.info for p in crawled_parts)
         + ((manual_info,) if manual_info is not None else ()),
         settings=config.public_settings() | {"scope": list(scope)},
         version=__version__,
@@ -174,16 +185,58 @@ def _no_step(done: int, total: int) -> None:
     return None
 
 
-def _infer_scope(loaded: dict, sample: int = 5000) -> tuple[str, ...]:
-    """The area the registries cover, from up to ``sample`` distinct (region, owner) pairs of
-    the two registries, evenly spaced (resolving every record twice costs seconds at scale)."""
+def _scope_pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """A registry's distinct (region, owner) pairs, in order of first appearance."""
+    pairs = frame[["region", "owner"]]
+    return pairs.astype(object).where(pairs.notna(), None).drop_duplicates()
+
+
+def _infer_scope(pairs: list[pd.DataFrame], sample: int = 5000) -> tuple[str, ...]:
+    """The area the registries cover, from up to ``sample`` of their distinct (region, owner)
+    pairs (``_scope_pairs`` of each), evenly spaced (resolving every record twice costs seconds
+    at scale)."""
     probe = RegionResolver(())
-    pairs = pd.concat([loaded[s].frame[["region", "owner"]] for s in ("national", "provincial")])
-    pairs = pairs.astype(object).where(pairs.notna(), None).drop_duplicates()
-    pairs = pairs.iloc[:: max(1, len(pairs) // sample)]
+    every = pd.concat(pairs).drop_duplicates()
+    every = every.iloc[:: max(1, len(every) // sample)]
     places = [probe.resolve(None if r is None else str(r), None if o is None else str(o))
-              for r, o in pairs.itertuples(index=False, name=None)]
+              for r, o in every.itertuples(index=False, name=None)]
     return infer_scope(pd.DataFrame([tuple(p) for p in places], columns=["province", "city", "county"]))
+
+
+@dataclass(frozen=True)
+class _Registry:
+    """One registry after read and normalise: what the rest of the run needs of it."""
+
+    info: InputInfo
+    load_warnings: tuple[str, ...]
+    column_warnings: list[str]         # 数据问题 lines about its raw values
+    keys: pd.DataFrame                 # every filing's account_id, name_key, province, platform
+    prepared: pd.DataFrame             # the first filing of each account, ready to link
+    duplicates: list[DuplicateGroup]   # 重复备案
+
+
+def _registry(loaded: LoadedSource, resolver: RegionResolver, strip: Callable[[str], str],
+              find_places: Callable[[str], frozenset[str]]) -> _Registry:
+    frame = normalize_frame(loaded.frame, resolver)
+    source = loaded.info.source
+    keep, duplicates = find_duplicates(frame, source)
+    first = frame[keep].reset_index(drop=True) if duplicates else frame
+    return _Registry(info=loaded.info, load_warnings=loaded.warnings, column_warnings=column_warnings(loaded.frame),
+                     keys=frame[list(_KEY_COLUMNS)], prepared=prepare(first, strip, find_places),
+                     duplicates=duplicates)
+
+
+_KEY_COLUMNS = ("account_id", "name_key", "province", "platform")
+
+
+def _provincial_side(path: Path, config: Config, sheet: str | None) -> Generator[Any, Any, None]:
+    """The provincial registry's share of read and normalise, run by batch.Worker: yields its
+    (region, owner) pairs (None with a configured scope), is sent the scope, yields its _Registry."""
+    loaded = load_source(path, "provincial", config, sheet=sheet)
+    scope = yield (None if config.scope else _scope_pairs(loaded.frame))
+    resolver = RegionResolver(scope)
+    strip = lru_cache(maxsize=None)(resolver.strip_normalized)
+    yield _registry(loaded, resolver, strip, lru_cache(maxsize=None)(_place_finder(resolver)))
 
 
 def _in_scope(view: pd.DataFrame, findings: list) -> list:

@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from reconcile.batch import SERIAL_ENV, Background
+from reconcile.batch import SERIAL_ENV, Background, Worker
 from reconcile.errors import OutputError
 from reconcile.report.safe import atomic_write
 
@@ -145,7 +145,7 @@ def test_the_child_does_not_outlive_a_killed_parent(tmp_path):
         from tests.test_batch import _slow_report
         from reconcile.batch import Background
         with Background(_slow_report, Path({str(tmp_path / "r.xlsx")!r})) as job:
-            print(job._pid, flush=True)
+            print(job._child.pid, flush=True)
             time.sleep(60)
     """)
     env = {k: v for k, v in os.environ.items() if k != SERIAL_ENV}
@@ -170,3 +170,76 @@ def test_the_child_does_not_outlive_a_killed_parent(tmp_path):
     assert not (tmp_path / "r.xlsx").exists()
     time.sleep(0.2)
     assert list(tmp_path.iterdir()) == []   # it removed its temporary file on the way out
+
+
+def _echo_twice(first: str):
+    reply = yield first.upper()
+    yield f"{reply}!{os.getpid()}"
+
+
+def _fails_after_a_reply(first: str):
+    yield first
+    raise OutputError("省级平台导出无法读取", path=first, row=7, column="账号名称")
+
+
+@pytest.mark.parametrize("serial", [False, True], ids=["fork", "serial"])
+def test_worker_runs_the_generator_step_by_step_in_both_modes(serial, monkeypatch):
+    if serial:
+        monkeypatch.setenv(SERIAL_ENV, "1")
+    else:
+        if not hasattr(os, "fork"):
+            pytest.skip("no fork on this system")
+        monkeypatch.delenv(SERIAL_ENV, raising=False)
+    with Worker(_echo_twice, "scope", crashed="崩溃") as worker:
+        assert worker.recv() == "SCOPE"
+        worker.send("湖北省")
+        text, pid = worker.recv().split("!")
+    assert text == "湖北省"
+    assert (int(pid) == os.getpid()) == serial   # another process unless serial
+    with Worker(_fails_after_a_reply, "p.xlsx", crashed="崩溃") as worker:
+        assert worker.recv() == "p.xlsx"
+        worker.send(None)
+        with pytest.raises(OutputError) as err:
+            worker.recv()
+    assert (err.value.path, err.value.row, err.value.column) == ("p.xlsx", 7, "账号名称")
+
+
+def _dies(first: str):
+    yield first
+    os.kill(os.getpid(), signal.SIGKILL)
+    yield "never"
+
+
+@needs_fork
+def test_worker_that_dies_is_reported_in_chinese(monkeypatch):
+    monkeypatch.delenv(SERIAL_ENV, raising=False)
+    with Worker(_dies, "x", crashed="读取省级平台导出的进程意外退出") as worker:
+        assert worker.recv() == "x"
+        worker.send(None)
+        with pytest.raises(OutputError, match="读取省级平台导出的进程意外退出"):
+            worker.recv()
+
+
+@pytest.mark.parametrize("serial", [False, True], ids=["fork", "serial"])
+def test_a_broken_provincial_export_is_reported_after_a_broken_national_one(tmp_path, serial):
+    """The provincial registry is read in another process (or thread): its errors still come
+    second, and alone they name the provincial file, the row and the column."""
+    import shutil
+
+    for name in ("national.xlsx", "provincial.xlsx", "crawled.csv"):
+        shutil.copy(SAMPLE / name, tmp_path / name)
+    (tmp_path / "provincial.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    env = {**os.environ, SERIAL_ENV: "1"} if serial else {k: v for k, v in os.environ.items() if k != SERIAL_ENV}
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "reconcile", "run", str(tmp_path), "--no-db",
+                               "--out", str(tmp_path / "r.xlsx")], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120, env=env)
+
+    proc = run()
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "provincial.xlsx" in proc.stderr and "national.xlsx" not in proc.stderr
+    (tmp_path / "national.xlsx").write_bytes(b"")
+    proc = run()
+    assert proc.returncode == 2 and "national.xlsx" in proc.stderr and "provincial.xlsx" not in proc.stderr
+    assert not (tmp_path / "r.xlsx").exists()

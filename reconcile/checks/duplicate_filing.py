@@ -2,7 +2,7 @@
 the registry owner must clean.
 
 The linker is one-to-one, so a second filing would otherwise stay unlinked and show up as
-"filed in one registry only". The pipeline therefore calls :func:`split_duplicates` on each
+"filed in one registry only". The pipeline therefore calls :func:`find_duplicates` on each
 registry before linking (only the first filing is linked) and :func:`attach_duplicates` to
 the account view; :func:`check` reports one finding per group of filings.
 
@@ -85,21 +85,6 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
         for first, dups in sorted(members.items())
     ]
     return keep, groups
-
-
-def split_duplicates(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[DuplicateGroup]]:
-    """The frames with only the first filing of each account in each registry (re-indexed from
-    0; other sources unchanged), and the groups of duplicate filings found."""
-    out = dict(frames)
-    groups: list[DuplicateGroup] = []
-    for source in REGISTRIES:
-        if source not in frames:
-            continue
-        keep, found = find_duplicates(frames[source], source)
-        if found:
-            out[source] = frames[source][keep].reset_index(drop=True)
-            groups.extend(found)
-    return out, groups
 
 
 def attach_duplicates(view: pd.DataFrame, groups: list[DuplicateGroup]) -> pd.DataFrame:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,7 @@ from reconcile.normalize import (
     parse_count,
     parse_date,
 )
-from reconcile.schema import SOURCE_LABELS, SOURCES
+from reconcile.schema import SOURCE_LABELS
 from reconcile.sources.aliases import COLUMN_LABELS
 from reconcile.sources.header import display
 
@@ -115,21 +114,3 @@ def platform_scope_warning(frames: Mapping[str, pd.DataFrame], crawled_platform:
     parts = "、".join(f"{display(str(p))} {n} 行" for p, n in counts.items())
     return [f"{SOURCE_LABELS['crawled']}中有 {int(outside.sum())} 行来自两个系统均无备案账号的平台（{parts}），"
             "可能不在本次核查范围；其中的政府机构账号仍按瞒报漏报核查"]
-
-
-def data_warnings(loaded: Mapping[str, Any], frames: Mapping[str, pd.DataFrame],
-                  crawled_platform: pd.Series | None = None) -> list[str]:
-    """Every 数据问题 line for the run, each prefixed with the input's file name.
-
-    ``loaded``: source -> LoadedSource (raw frame + info); ``frames``: source -> normalised frame;
-    ``crawled_platform``: see platform_scope_warning."""
-    out: list[str] = []
-    for source in SOURCES:
-        if source not in loaded:
-            continue
-        name = Path(loaded[source].info.path).name
-        out.extend(f"{name}：{w}" for w in column_warnings(loaded[source].frame))
-    if "crawled" in loaded:
-        name = Path(loaded["crawled"].info.path).name
-        out.extend(f"{name}：{w}" for w in platform_scope_warning(frames, crawled_platform))
-    return out
