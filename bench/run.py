@@ -5,6 +5,7 @@
     python bench/run.py --national-scale        # 200k national + 200k provincial + 1M crawled rows
     python bench/run.py --sample                # the shipped sample_data/ only
     python bench/run.py --folder DIR            # a folder written by bench/generate.py
+    python bench/run.py --sizes 50000 --serial  # also in one process (no fork, as on Windows), alternated
 
 Prints, per size: the median wall time and peak RSS of `reconcile run` (a fresh process, Python
 start-up included), the wall time and peak RSS of each stage measured in-process (read,
@@ -39,15 +40,27 @@ OUT = ROOT / "bench" / "out"
 
 
 # ── memory ─────────────────────────────────────────────────────────────────────
-def _rss_bytes() -> int:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+def _rss_bytes(pid: int | str = "self") -> int:
+    """Memory of ``pid`` and every process below it (reconcile forks a helper for the provincial
+    registry and another for the XLSX report): the proportional set size, so pages a forked
+    child still shares with its parent count once."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            total = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("Pss:"))
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                total += sum(_rss_bytes(child) for child in fh.read().split())
+    except (OSError, ValueError, StopIteration):   # it ended while we looked
+        pass
+    return total
 
 
 class PeakSampler:
-    """Samples this process's RSS every 20 ms; ``peak`` since the last reset."""
+    """Samples the memory (PSS) of a process tree (this one by default) every 20 ms; ``peak`` since the last reset."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int | str = "self") -> None:
+        self.pid = pid
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -55,10 +68,10 @@ class PeakSampler:
 
     def _run(self) -> None:
         while not self._stop.wait(0.02):
-            self.peak = max(self.peak, _rss_bytes())
+            self.peak = max(self.peak, _rss_bytes(self.pid))
 
     def reset(self) -> None:
-        self.peak = _rss_bytes()
+        self.peak = _rss_bytes(self.pid)
 
     def stop(self) -> None:
         self._stop.set()
@@ -83,17 +96,24 @@ def inputs_of(folder: Path) -> dict[str, Path]:
 
 
 # ── end to end: the real CLI in a fresh process ──────────────────────────────────
-def cli_run(folder: Path, out: Path) -> tuple[float, int]:
+def cli_run(folder: Path, out: Path, serial: bool = False) -> tuple[float, int]:
+    """(wall seconds, peak RSS of the process tree) of one `reconcile run`; ``serial``: with
+    RECONCILE_SERIAL=1, everything in one process as where there is no fork (Windows)."""
+    db = out / "history.db"   # a fresh history each run: the bench's runs would otherwise pile up in one
+    db.unlink(missing_ok=True)
     args = [sys.executable, "-m", "reconcile", "run", str(folder), "--out", str(out / "r.xlsx"),
-            "--json", str(out / "r.json"), "--quiet", "--exit-zero"]
+            "--json", str(out / "r.json"), "--db", str(db), "--quiet", "--exit-zero"]
+    env = {k: v for k, v in os.environ.items() if k != "RECONCILE_SERIAL"} | ({"RECONCILE_SERIAL": "1"} if serial else {})
     t0 = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT)
+    proc = subprocess.Popen(args, cwd=ROOT, env=env)
+    sampler = PeakSampler(proc.pid)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
+    sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"reconcile run failed on {folder} (exit {proc.returncode})")
-    return wall, usage.ru_maxrss * 1024
+    return wall, max(usage.ru_maxrss * 1024, sampler.peak)
 
 
 # ── per-stage profile, in process ─────────────────────────────────────────────
@@ -134,6 +154,9 @@ def stage_profile(folder: Path, out: Path) -> tuple[list[tuple[str, float, int]]
     saved = {k: getattr(*k) for k in patches}
     for (mod, attr), name in patches.items():
         setattr(mod, attr, timed(name, getattr(mod, attr)))
+    # every stage's work in this process (what a forked helper does would not be timed here)
+    serial_before = os.environ.get("RECONCILE_SERIAL")
+    os.environ["RECONCILE_SERIAL"] = "1"
     try:
         files = inputs_of(folder)
         config = load_config(folder / "reconcile.toml")
@@ -162,6 +185,10 @@ def stage_profile(folder: Path, out: Path) -> tuple[list[tuple[str, float, int]]
         for (mod, attr), fn in saved.items():
             setattr(mod, attr, fn)
         sampler.stop()
+        if serial_before is None:
+            os.environ.pop("RECONCILE_SERIAL")
+        else:
+            os.environ["RECONCILE_SERIAL"] = serial_before
     link_parts = sum(sum(stages.get(k, [0])) for k in ("candidate pairs", "compare", "classify"))
     rows = [("read", timings.stages.get("read", 0.0), peaks.get("read", 0)),
             ("normalise", timings.stages.get("normalise", 0.0), peaks.get("normalise", 0))]
@@ -238,15 +265,26 @@ def mib(b: int) -> str:
     return f"{b / 2**20:,.0f} MiB"
 
 
-def bench_folder(label: str, folder: Path, repeat: int, with_baseline: bool) -> None:
+def bench_folder(label: str, folder: Path, repeat: int, with_baseline: bool, with_serial: bool = False) -> None:
     print(f"\n== {label}: {folder} ==", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        runs = [cli_run(folder, out) for _ in range(repeat)]
+        runs, serial = [], []
+        for _ in range(repeat):   # alternated, so both see the same machine
+            runs.append(cli_run(folder, out))
+            if with_serial:
+                serial.append(cli_run(folder, out, serial=True))
         walls = [w for w, _ in runs]
         print(f"reconcile run (fresh process, {repeat} runs): median {statistics.median(walls):.2f} s "
-              f"(min {min(walls):.2f}, max {max(walls):.2f}); peak RSS {mib(max(m for _, m in runs))}")
+              f"(min {min(walls):.2f}, max {max(walls):.2f}); peak RSS {mib(max(m for _, m in runs))} (all processes)")
+        if serial:
+            s_walls = [w for w, _ in serial]
+            print(f"  in one process (RECONCILE_SERIAL=1, as without fork), alternated with the above: median "
+                  f"{statistics.median(s_walls):.2f} s (min {min(s_walls):.2f}, max {max(s_walls):.2f}); peak RSS "
+                  f"{mib(max(m for _, m in serial))}; one process / forked = "
+                  f"{statistics.median(s_walls) / statistics.median(walls):.2f}x")
         rows, pairs, result_json = stage_profile(folder, out)
+        print("stages, measured in one process (RECONCILE_SERIAL=1): the work each does")
         print(f"{'stage':<18}{'seconds':>10}{'peak RSS':>14}")
         for name, sec, peak in rows:
             print(f"{name:<18}{sec:>10.2f}{mib(peak):>14}")
@@ -281,22 +319,24 @@ def main() -> None:
     ap.add_argument("--folder", type=Path, action="append", help="benchmark these generated folders instead")
     ap.add_argument("--national-scale", action="store_true",
                     help="200k national + 200k provincial + 1M crawled rows")
+    ap.add_argument("--serial", action="store_true",
+                    help="also time every run in one process (RECONCILE_SERIAL=1, as where there is no fork), alternated")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     if args.folder:
         for folder in args.folder:
-            bench_folder(folder.name, folder, args.repeat, not args.no_baseline)
+            bench_folder(folder.name, folder, args.repeat, not args.no_baseline, args.serial)
         return
     if args.sample:
-        bench_folder("sample_data", ROOT / "sample_data", args.repeat, with_baseline=False)
+        bench_folder("sample_data", ROOT / "sample_data", args.repeat, with_baseline=False, with_serial=args.serial)
         return
     if args.national_scale:
         folder = dataset(200_000, args.seed, crawled_rows=1_000_000)
-        bench_folder("national scale", folder, args.repeat, with_baseline=not args.no_baseline)
+        bench_folder("national scale", folder, args.repeat, not args.no_baseline, args.serial)
         return
-    bench_folder("sample_data", ROOT / "sample_data", args.repeat, with_baseline=False)
+    bench_folder("sample_data", ROOT / "sample_data", args.repeat, with_baseline=False, with_serial=args.serial)
     for size in (int(s) for s in args.sizes.split(",")):
-        bench_folder(f"{size:,} accounts", dataset(size, args.seed), args.repeat, not args.no_baseline)
+        bench_folder(f"{size:,} accounts", dataset(size, args.seed), args.repeat, not args.no_baseline, args.serial)
 
 
 if __name__ == "__main__":

@@ -43,8 +43,10 @@ def few_collections() -> Iterator[None]:
 # child inherits everything by copy-on-write; only what it hands back is pickled):
 #   - ``Worker``: the provincial registry is read, normalised and prepared for linking beside
 #     the national one (reconcile.pipeline);
-#   - ``Background``: the XLSX report is written while this process writes the JSON and the
-#     history, which are committed only after ``wait()`` says the report is in place (reconcile.cli).
+#   - ``Background``: national ↔ crawled candidate pairs are found and scored while this process
+#     links the registries (reconcile.link); the XLSX report is written while this process writes
+#     the JSON and the history, which are committed only after ``wait()`` says the report is in
+#     place (reconcile.cli).
 # Where there is no fork (Windows), or RECONCILE_SERIAL is set, the same code runs in this
 # process, with the same results.
 
@@ -98,32 +100,35 @@ class _Forked:
 
 class Background:
     """``fn(*args)`` in a forked child (or at once, see above). Use as a context manager and call
-    ``wait()`` inside: it returns when the work is done and raises the error it raised (the same
-    ReconcileError, message and exit code). Leaving the block early (an error or Ctrl-C here)
-    stops the child, which removes its half-written files as on any interruption."""
+    ``wait()`` inside: it returns what ``fn`` returned (pickled back: keep it small) and raises
+    what it raised (the same ReconcileError, message and exit code). Leaving the block early (an
+    error or Ctrl-C here) stops the child, which removes its half-written files as on any
+    interruption. ``crashed``: the message if the child dies without a word."""
 
-    def __init__(self, fn: Callable[..., None], *args: Any) -> None:
+    def __init__(self, fn: Callable[..., Any], *args: Any,
+                 crashed: str = "写报告的子进程意外退出，报告未写入") -> None:
         self._child: _Forked | None = None
+        self._result: Any = None
         if not can_fork():
-            fn(*args)   # errors propagate from here, before the caller has written anything
+            self._result = fn(*args)   # errors propagate from here, before the caller has done anything
             return
 
         def body(conn: Connection) -> None:
-            fn(*args)
-            conn.send(("value", None))
+            conn.send(("value", fn(*args)))
 
-        self._child = _Forked(body, "写报告的子进程意外退出，报告未写入")
+        self._child = _Forked(body, crashed)
 
     def __enter__(self) -> Background:
         return self
 
-    def wait(self) -> None:
+    def wait(self) -> Any:
         if self._child is not None:
             child, self._child = self._child, None
             try:
-                child.recv()
+                self._result = child.recv()
             finally:
                 child.reap()
+        return self._result
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
         if self._child is None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reconcile.batch import Background
 from reconcile.config import LinkSettings
 from reconcile.link.candidates import candidate_pairs
 from reconcile.link.score import assign_one_to_one, compare, score
@@ -149,20 +150,31 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
     ``on_step(done, 3)`` after each of the three pairings (a progress bar).
     """
     step = on_step or (lambda done, total: None)
-    # Stage 1: national ↔ provincial
-    np_pairs, n1 = _link_pairs(national, provincial)
-    step(1, 3)
-    np_pairs = _apply_decisions(np_pairs, "national", "provincial", forbid, confirm)
-    np_pairs = np_pairs.sort_values(["score", "exact"], ascending=False, kind="stable")
-    keep = assign_one_to_one(np_pairs["left"].to_numpy(), np_pairs["right"].to_numpy(),
-                             np_pairs["score"].to_numpy(), settings.review_threshold)
-    np_links = np_pairs[keep & (np_pairs["score"].to_numpy() >= settings.match_threshold)]
-    np_reviews = np_pairs[keep & (np_pairs["score"].to_numpy() < settings.match_threshold)]
+    # national ↔ crawled needs nothing from stage 1: its pairs are scored by a forked process
+    # meanwhile (batch.Background: it inherits the frames; only the scored pairs come back)
+    with Background(_link_pairs, national, crawled, crashed="关联账号的子进程意外退出") as national_crawled:
+        # Stage 1: national ↔ provincial
+        np_pairs, n1 = _link_pairs(national, provincial)
+        step(1, 3)
+        np_pairs = _apply_decisions(np_pairs, "national", "provincial", forbid, confirm)
+        np_pairs = np_pairs.sort_values(["score", "exact"], ascending=False, kind="stable")
+        keep = assign_one_to_one(np_pairs["left"].to_numpy(), np_pairs["right"].to_numpy(),
+                                 np_pairs["score"].to_numpy(), settings.review_threshold)
+        np_links = np_pairs[keep & (np_pairs["score"].to_numpy() >= settings.match_threshold)]
+        np_reviews = np_pairs[keep & (np_pairs["score"].to_numpy() < settings.match_threshold)]
+        linked_n = np_links["left"].to_numpy()
+        linked_p = np_links["right"].to_numpy()
+
+        # Stage 2: filed accounts ↔ crawled, through either registry record.
+        # A provincial record equal to its national partner in every field that candidates and
+        # comparisons read would score exactly as that partner against every crawled record.
+        pc, n3 = _link_pairs(provincial[~_same_as_partner(national, provincial, linked_n, linked_p)], crawled)
+        step(2, 3)
+        nc, n2 = national_crawled.wait()
+        step(3, 3)
 
     n_idx = np.arange(len(national))
     p_idx = np.arange(len(provincial))
-    linked_n = np_links["left"].to_numpy()
-    linked_p = np_links["right"].to_numpy()
     filed = pd.concat([
         pd.DataFrame({"n": linked_n, "p": linked_p, "np_score": np_links["score"].to_numpy(),
                       "np_link": _status(np_links["score"].to_numpy(), settings)}),
@@ -172,13 +184,6 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
     filed["n"] = filed["n"].astype(np.int64)
     filed["p"] = filed["p"].astype(np.int64)
 
-    # Stage 2: filed accounts ↔ crawled, through either registry record
-    nc, n2 = _link_pairs(national, crawled)
-    step(2, 3)
-    # a provincial record equal to its national partner in every field that candidates and
-    # comparisons read would score exactly as that partner against every crawled record
-    pc, n3 = _link_pairs(provincial[~_same_as_partner(national, provincial, linked_n, linked_p)], crawled)
-    step(3, 3)
     nc = _apply_decisions(nc, "national", "crawled", forbid, confirm)
     pc = _apply_decisions(pc, "provincial", "crawled", forbid, confirm)
     acc_of_n = pd.Series(filed.index, index=filed["n"]).drop(-1, errors="ignore")
