@@ -255,25 +255,32 @@ def run_command(
 
 def _write_outputs(result, out_path: Path, json_path: Path | None, db_path: Path | None,
                    finding_keys) -> int | None:
-    """The XLSX report, the JSON and the history entry, all or none: the report is written by a
-    second process where the system can fork (reconcile.batch.Background) while this one writes the
-    JSON and the history; those are committed only once the report is in place. Returns the run id."""
+    """The XLSX report (with, at scale, its 关联明细 CSV), the JSON and the history entry, all or
+    none: the workbook is written by a second process where the system can fork
+    (reconcile.batch.Background) while this one writes the rest; those are committed only once
+    the workbook is in place. Returns the run id."""
+    from functools import partial
+
     from reconcile.batch import Background
     from reconcile.history import record_run
     from reconcile.report.jsonout import write_json_file
     from reconcile.report.safe import Staged
-    from reconcile.report.xlsx import write_xlsx
+    from reconcile.report.xlsx import links_csv_path, links_in_csv, write_links_csv, write_xlsx
 
     with contextlib.ExitStack() as stack:
-        report = stack.enter_context(Background(write_xlsx, result, out_path))
-        staged = stack.enter_context(Staged(json_path)) if json_path is not None else None
-        if staged is not None:
-            write_json_file(result, staged.path)
+        report = stack.enter_context(Background(partial(write_xlsx, links_csv=False), result, out_path))
+        staged = []
+        if links_in_csv(result):
+            staged.append(stack.enter_context(Staged(links_csv_path(out_path))))
+            write_links_csv(result, staged[-1].path)
+        if json_path is not None:
+            staged.append(stack.enter_context(Staged(json_path)))
+            write_json_file(result, staged[-1].path)
 
         def finish() -> None:
             report.wait()
-            if staged is not None:
-                staged.commit()
+            for done in staged:
+                done.commit()
 
         if db_path is None:
             finish()

@@ -243,3 +243,47 @@ def test_a_broken_provincial_export_is_reported_after_a_broken_national_one(tmp_
     proc = run()
     assert proc.returncode == 2 and "national.xlsx" in proc.stderr and "provincial.xlsx" not in proc.stderr
     assert not (tmp_path / "r.xlsx").exists()
+
+
+@pytest.fixture(scope="module")
+def sample_result():
+    from reconcile.config import load_config
+    from reconcile.pipeline import Inputs, run
+    from reconcile.sources import discover_inputs
+
+    found = discover_inputs(SAMPLE)
+    return run(load_config(SAMPLE / "reconcile.toml"), Inputs(found["national"], found["provincial"], found["crawled"]))
+
+
+@pytest.mark.parametrize("serial", [False, True], ids=["fork", "serial"])
+def test_at_scale_the_links_csv_is_written_here_and_committed_with_the_report(tmp_path, monkeypatch, sample_result,
+                                                                              serial):
+    """More links than MAX_LINK_ROWS: the CSV beside the report is written by this process while
+    the workbook is written by the other, and it appears only if the workbook does."""
+    import csv
+
+    import reconcile.report.xlsx as xlsx
+    from reconcile.cli import _write_outputs
+
+    if serial:
+        monkeypatch.setenv(SERIAL_ENV, "1")
+    else:
+        monkeypatch.delenv(SERIAL_ENV, raising=False)
+    monkeypatch.setattr(xlsx, "MAX_LINK_ROWS", 10)
+    n_links = len(sample_result.links)
+    assert n_links > 10
+    out = tmp_path / "r.xlsx"
+    run_id = _write_outputs(sample_result, out, tmp_path / "r.json", tmp_path / "h.db", ())
+    assert run_id == 1
+    with open(xlsx.links_csv_path(out), encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert len(rows) == n_links + 1 and rows[0][0] == "平台"
+    note = openpyxl.load_workbook(out, read_only=True)["关联明细"]
+    assert any(f"关联明细共 {n_links} 条" in str(c) for row in note.iter_rows(values_only=True) for c in row)
+
+    failed = tmp_path / "failed"
+    failed.mkdir()
+    (failed / "r.xlsx").mkdir()   # the workbook cannot be written
+    with pytest.raises(OutputError):
+        _write_outputs(sample_result, failed / "r.xlsx", failed / "r.json", failed / "h.db", ())
+    assert sorted(p.name for p in failed.iterdir()) == ["r.xlsx"]   # no CSV, no JSON, no history, no temporary file

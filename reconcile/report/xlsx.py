@@ -389,43 +389,52 @@ def links_csv_path(path: Path) -> Path:
     return path.with_name(path.stem + LINKS_CSV_SUFFIX)
 
 
-def _write_links_csv(data: dict[str, list[Any]], links: pd.DataFrame, path: Path) -> None:
-    columns = {**data, "核实键": _text_values(links, "key")}
+def links_in_csv(result: Result, max_link_rows: int | None = None) -> bool:
+    """True when 关联明细 goes to a CSV beside the report (``links_csv_path``), not into it
+    (more than ``max_link_rows`` links, by default MAX_LINK_ROWS)."""
+    return len(result.links) > (MAX_LINK_ROWS if max_link_rows is None else max_link_rows)
+
+
+def write_links_csv(result: Result, path: Path, data: dict[str, list[Any]] | None = None) -> None:
+    """关联明细 as a UTF-8-BOM CSV at ``path`` as it is (write_xlsx makes that atomic; the CLI
+    writes it to a ``Staged`` temporary file)."""
+    links = result.links
+    columns = {**(data if data is not None else _link_frame(links)), "核实键": _text_values(links, "key")}
     for col in ("平台", "名称", "主办单位", "地区", "核实键"):
         columns[col] = csv_safe_column(columns[col])
     for col in ("全国系统行", "省级平台行", "平台采集行"):
         columns[col] = [v if v is None or type(v) is int else None if is_missing(v) else int(v) for v in columns[col]]
     columns["相似度"] = [v if v is None or type(v) is float else None if is_missing(v) else float(v)
                        for v in columns["相似度"]]
-
-    def _write(tmp: Path) -> None:
-        # the csv module writes None as "" and floats as repr, as pandas' to_csv did (UTF-8 with BOM, CRLF)
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\r\n")
-            writer.writerow(columns)
-            writer.writerows(zip(*columns.values(), strict=True))
-
-    atomic_write(path, _write)
+    # the csv module writes None as "" and floats as repr, as pandas' to_csv did (UTF-8 with BOM, CRLF)
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows(zip(*columns.values(), strict=True))
 
 
-def _write_links(wb: Workbook, result: Result, path: Path, max_rows: int) -> None:
+_LINK_COLUMNS = (_Col("平台", max_width=14), _Col("名称", wrap=True, max_width=32),
+                 _Col("主办单位", wrap=True, max_width=32), _Col("地区", max_width=20), _Col("全国系统行", center=True),
+                 _Col("省级平台行", center=True), _Col("平台采集行", center=True),
+                 _Col("相似度", center=True, number_format="0.00"), _Col("状态", center=True))
+
+
+def _write_links(wb: Workbook, result: Result, path: Path, max_rows: int | None, links_csv: bool) -> None:
     links = result.links
-    data = _link_frame(links)
-    cols = [_Col("平台", max_width=14), _Col("名称", wrap=True, max_width=32), _Col("主办单位", wrap=True, max_width=32),
-            _Col("地区", max_width=20), _Col("全国系统行", center=True), _Col("省级平台行", center=True),
-            _Col("平台采集行", center=True), _Col("相似度", center=True, number_format="0.00"),
-            _Col("状态", center=True)]
-    rows: Iterator[tuple[Any, ...]] = zip(*data.values(), strict=True)
-    if len(links) > max_rows:
+    max_rows = MAX_LINK_ROWS if max_rows is None else max_rows
+    if links_in_csv(result, max_rows):
         csv_path = links_csv_path(path)
-        _write_links_csv(data, links, csv_path)
-        sheet = _TableSheet(wb, SHEET_LINKS, cols, [])
+        if links_csv:
+            atomic_write(csv_path, lambda tmp: write_links_csv(result, tmp))
+        sheet = _TableSheet(wb, SHEET_LINKS, _LINK_COLUMNS, [])
         sheet.finish_table()
         sheet.note(f"关联明细共 {len(links)} 条，超过 {max_rows} 条，未放入本工作簿，"
                    f"已另存为 {csv_path.name}（与本报告在同一文件夹，UTF-8 编码）。")
         return
+    data = _link_frame(links)
+    rows: Iterator[tuple[Any, ...]] = zip(*data.values(), strict=True)
     sample = [r for _, r in zip(range(_SAMPLE_ROWS), zip(*data.values(), strict=True), strict=False)]
-    sheet = _TableSheet(wb, SHEET_LINKS, cols, sample, styled=len(links) <= STYLED_ROW_LIMIT)
+    sheet = _TableSheet(wb, SHEET_LINKS, _LINK_COLUMNS, sample, styled=len(links) <= STYLED_ROW_LIMIT)
     sheet.extend(rows)
     sheet.finish_table()
     if not len(links):
@@ -492,7 +501,7 @@ def _write_about(wb: Workbook, result: Result) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def build_workbook(result: Result, path: Path, max_link_rows: int = MAX_LINK_ROWS) -> Workbook:
+def build_workbook(result: Result, path: Path, max_link_rows: int | None = None, links_csv: bool = True) -> Workbook:
     """The streamed workbook (not yet saved). ``path`` is the final report path (for the CSV)."""
     wb = ReportWorkbook()
     wb.properties.creator = f"reconcile {result.run.version}"
@@ -516,7 +525,7 @@ def build_workbook(result: Result, path: Path, max_link_rows: int = MAX_LINK_ROW
             taken.append(title)
             _write_findings(wb, title, of_kind, files)
     _write_review(wb, result)
-    _write_links(wb, result, path, max_link_rows)
+    _write_links(wb, result, path, max_link_rows, links_csv)
     from reconcile.report.recheck_sheet import write_recheck_sheet  # imports this module: load lazily
     write_recheck_sheet(wb, result)
     if result.warnings:
@@ -525,15 +534,16 @@ def build_workbook(result: Result, path: Path, max_link_rows: int = MAX_LINK_ROW
     return wb
 
 
-def write_xlsx(result: Result, path: Path, *, max_link_rows: int = MAX_LINK_ROWS) -> None:
+def write_xlsx(result: Result, path: Path, *, max_link_rows: int | None = None, links_csv: bool = True) -> None:
     """Write the report workbook to ``path`` atomically (raises OutputError).
 
-    With more than ``max_link_rows`` links, 关联明细 goes to ``links_csv_path(path)`` instead.
+    With more than ``max_link_rows`` links, 关联明细 goes to ``links_csv_path(path)`` instead,
+    written here unless ``links_csv`` is False (the caller writes it, see ``write_links_csv``).
     """
     path = Path(path)
 
     def _write(tmp: Path) -> None:
         with few_collections():   # ~1M short-lived objects and no cycles: spare the collector's passes
-            build_workbook(result, path, max_link_rows).save(tmp)
+            build_workbook(result, path, max_link_rows, links_csv).save(tmp)
 
     atomic_write(path, _write)
