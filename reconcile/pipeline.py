@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -92,40 +93,45 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
     # forked process; see batch.Worker): errors still surface national first
     with Worker(_provincial_side, inputs.path("provincial"), config, inputs.sheet,
                 crashed="读取省级平台导出的进程意外退出") as provincial_side:
-        with timings.stage("read", on_stage):
+        with timings.stage("read", on_stage), ThreadPoolExecutor(max_workers=1) as pool:
+            # the crawl is read in a thread meanwhile (its CSV and spreadsheet parsers release the GIL)
+            crawled_job = pool.submit(load_crawled_files, inputs.crawled, config, sheet=inputs.sheet,
+                                      fmt=inputs.crawled_format)
             national = load_source(inputs.path("national"), "national", config, sheet=inputs.sheet)
             step(1, 3)
             provincial_pairs = provincial_side.recv()
+            # without --scope: the area the registries cover, known before places are resolved;
+            # sent at once, for the provincial side waits for it
+            scope = config.scope or _infer_scope([_scope_pairs(national.frame), provincial_pairs])
+            provincial_side.send(scope)
             step(2, 3)
-            crawled, crawled_parts, crawled_files = load_crawled_files(
-                inputs.crawled, config, sheet=inputs.sheet, fmt=inputs.crawled_format)
+            crawled, crawled_parts, crawled_files = crawled_job.result()
             step(3, 3)
             manual, manual_info, manual_warnings = (load_manual(inputs.manual) if inputs.manual is not None
                                                     else ([], None, []))
         with timings.stage("normalise", on_stage):
-            # without --scope: the area the registries cover, known before places are resolved
-            scope = config.scope or _infer_scope([_scope_pairs(national.frame), provincial_pairs])
-            provincial_side.send(scope)
             resolver = RegionResolver(scope)
             # one memo across the three sources: most names and owners appear in two or three of them
             strip = lru_cache(maxsize=None)(resolver.strip_normalized)   # prepare passes normalised texts
             find_places = lru_cache(maxsize=None)(_place_finder(resolver))
-            registries = {"national": _registry(national, resolver, strip, find_places)}
+            national_frame = normalize_frame(national.frame, resolver)
+            registries = {"national": _registry(national, national_frame, strip, find_places)}
             step(1, 4)
-            registries["provincial"] = provincial_side.recv()
+            # most of a national crawl sweep cannot link to anything nor be a finding: dropped here
+            keys = {"national": registries["national"].keys, "provincial": provincial_side.recv()}
+            provincial_side.send(None)   # and go on preparing the provincial records meanwhile
+            crawl_filter = CrawlFilter(list(keys.values()), resolver.in_scope)
+            crawled_frame = crawl_filter.elsewhere(
+                normalize_frame(crawled.frame, resolver, official_places_only=True, keep=crawl_filter))
             step(2, 4)
+            registries["provincial"] = provincial_side.recv()
+            step(3, 4)
     infos = {s: r.info for s, r in registries.items()} | {"crawled": crawled.info}
     files = {s: Path(info.path).name for s, info in infos.items()}
     with timings.stage("normalise"):   # continued, the provincial process done
-        # most of a national crawl sweep cannot link to anything nor be a finding: dropped here
-        keys = {s: r.keys for s, r in registries.items()}
-        crawl_filter = CrawlFilter(list(keys.values()), resolver.in_scope)
-        crawled_frame = crawl_filter.elsewhere(
-            normalize_frame(crawled.frame, resolver, official_places_only=True, keep=crawl_filter))
         if crawled_files:   # per-record file names follow the records kept
             kept = crawled.frame.index.get_indexer(crawled_frame.index)
             crawled_files = tuple(crawled_files[i] for i in kept.tolist())
-        step(3, 4)
         data_problems = [f"{files[s]}：{w}" for s, r in registries.items() for w in r.column_warnings]
         data_problems += [f"{files['crawled']}：{w}" for w in column_warnings(crawled.frame)]
         data_problems += [f"{files['crawled']}：{w}"
@@ -215,28 +221,31 @@ class _Registry:
     duplicates: list[DuplicateGroup]   # 重复备案
 
 
-def _registry(loaded: LoadedSource, resolver: RegionResolver, strip: Callable[[str], str],
+def _registry(loaded: LoadedSource, frame: pd.DataFrame, strip: Callable[[str], str],
               find_places: Callable[[str], frozenset[str]]) -> _Registry:
-    frame = normalize_frame(loaded.frame, resolver)
-    source = loaded.info.source
-    keep, duplicates = find_duplicates(frame, source)
+    """``frame``: ``loaded.frame`` normalised."""
+    keep, duplicates = find_duplicates(frame, loaded.info.source)
     first = frame[keep].reset_index(drop=True) if duplicates else frame
     return _Registry(info=loaded.info, load_warnings=loaded.warnings, column_warnings=column_warnings(loaded.frame),
-                     keys=frame[list(_KEY_COLUMNS)], prepared=prepare(first, strip, find_places),
-                     duplicates=duplicates)
+                     keys=_keys(frame), prepared=prepare(first, strip, find_places), duplicates=duplicates)
 
 
-_KEY_COLUMNS = ("account_id", "name_key", "province", "platform")
+def _keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """What the crawl filter and the platform warning need of a normalised registry."""
+    return frame[["account_id", "name_key", "province", "platform"]]
 
 
 def _provincial_side(path: Path, config: Config, sheet: str | None) -> Generator[Any, Any, None]:
     """The provincial registry's share of read and normalise, run by batch.Worker: yields its
-    (region, owner) pairs (None with a configured scope), is sent the scope, yields its _Registry."""
+    (region, owner) pairs (None with a configured scope) and is sent the scope; yields its
+    ``_keys`` (the crawl filter needs them first), then its _Registry."""
     loaded = load_source(path, "provincial", config, sheet=sheet)
     scope = yield (None if config.scope else _scope_pairs(loaded.frame))
     resolver = RegionResolver(scope)
+    frame = normalize_frame(loaded.frame, resolver)
+    yield _keys(frame)
     strip = lru_cache(maxsize=None)(resolver.strip_normalized)
-    yield _registry(loaded, resolver, strip, lru_cache(maxsize=None)(_place_finder(resolver)))
+    yield _registry(loaded, frame, strip, lru_cache(maxsize=None)(_place_finder(resolver)))
 
 
 def _in_scope(view: pd.DataFrame, findings: list) -> list:
