@@ -181,6 +181,7 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         version=__version__,
         started=started.isoformat(timespec="seconds"),
         finished=finished.isoformat(timespec="seconds"),
+        crawled_skipped=crawl_filter.skipped,
     )
     return Result(run=info, findings=tuple(findings), summary=tuple(summary), links=links,
                   warnings=tuple(warnings), totals=totals, notes=tuple(ctx.notes),

@@ -110,6 +110,10 @@ class RunInfo:
     version: str
     started: str
     finished: str
+    # crawled rows left out before linking (link.prune), by reason: "unrelated" (verified as an
+    # enterprise, a person or not at all, sharing no account id or name with either registry),
+    # "elsewhere" (official, in a province neither registry files in and outside the scope)
+    crawled_skipped: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -121,6 +125,7 @@ class RunInfo:
             "version": self.version,
             "started": self.started,
             "finished": self.finished,
+            "crawled_skipped": dict(self.crawled_skipped),
         }
 
 

@@ -88,3 +88,31 @@ def _national_ids(folder: Path) -> dict[int, str]:
 
     frame = load_source(folder / "national.xlsx", "national").frame
     return {int(r): str(i) for r, i in zip(frame["row"], frame["account_id"], strict=True) if isinstance(i, str)}
+
+
+def test_the_rows_left_out_are_counted_by_reason_and_told_to_the_clerk(tmp_path: Path, plain) -> None:
+    """The padding's enterprise/personal/unverified rows count as "unrelated", its official rows
+    of 河南 (no registry files there, outside 咸宁市) as "elsewhere"; the 说明 sheet and the
+    terminal say so, since those rows appear in no link."""
+    import openpyxl
+    from rich.console import Console
+
+    from reconcile.report.terminal import render
+    from reconcile.report.xlsx import write_xlsx
+
+    padded = _run(_padded_sample(tmp_path, PADDING))
+    before = plain.run.crawled_skipped
+    not_official = sum(1 for row in PADDING if row[-1] != "政府机构认证")
+    assert padded.run.crawled_skipped == {"unrelated": before["unrelated"] + not_official,
+                                          "elsewhere": before["elsewhere"] + len(PADDING) - not_official}
+    assert padded.run.to_json()["crawled_skipped"] == padded.run.crawled_skipped
+    total = sum(padded.run.crawled_skipped.values())
+    write_xlsx(padded, tmp_path / "r.xlsx")
+    about = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "r.xlsx")["说明"].iter_rows(values_only=True)
+             if r[0]}
+    line = about["未比对的采集行"]
+    assert line.startswith(f"平台采集名单中有 {total} 行未参与比对")
+    assert f"{padded.run.crawled_skipped['elsewhere']} 行是政府机构账号" in line
+    console = Console(record=True, width=200)
+    render(padded, console)
+    assert f"其中平台采集名单 {total} 行与本次核查无关" in console.export_text()

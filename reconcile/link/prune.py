@@ -10,7 +10,8 @@ normalised and before linking, which at national scale halves the crawled side.
 
 ``CrawlFilter`` is handed to ``normalize_frame(keep=...)``; it remembers the platform of every
 crawled row (the checks need to know which platforms were crawled at all, and the data
-warnings count rows per platform) and how many rows it dropped.
+warnings count rows per platform) and how many rows it dropped, and why (``skipped``: the
+report tells the clerk, since those rows appear nowhere else).
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ class CrawlFilter:
         self._in_scope = in_scope
         self._shares_key = pd.Series(dtype=bool)   # per crawled row: id or name key in a registry
         self.platform: pd.Series = pd.Series(dtype=object)   # of every crawled row, kept or not
-        self.dropped = 0
+        self.unrelated = 0   # rows dropped by __call__: not official, no key shared with a registry
+        self.elsewhere_rows = 0   # rows dropped by elsewhere(): official, in a province no registry covers
 
     def __call__(self, early: pd.DataFrame) -> np.ndarray:
         """``early``: the crawled rows' normalised platform, account_id, name_key and verified_kind."""
@@ -52,7 +54,7 @@ class CrawlFilter:
         shares = _in(early["account_id"], self._ids) | _in(early["name_key"], self._names)
         self._shares_key = pd.Series(shares, index=early.index)
         keep = official | shares
-        self.dropped = int(len(keep) - keep.sum())
+        self.unrelated = int(len(keep) - keep.sum())
         return keep
 
     def elsewhere(self, crawled: pd.DataFrame) -> pd.DataFrame:
@@ -74,8 +76,13 @@ class CrawlFilter:
         drop &= ~self._shares_key.reindex(crawled.index, fill_value=False).to_numpy(dtype=bool)
         if not drop.any():
             return crawled
-        self.dropped += int(drop.sum())
+        self.elsewhere_rows = int(drop.sum())
         return crawled[~drop]
+
+    @property
+    def skipped(self) -> dict[str, int]:
+        """Rows dropped, by reason (RunInfo.crawled_skipped)."""
+        return {"unrelated": self.unrelated, "elsewhere": self.elsewhere_rows}
 
     @property
     def platforms(self) -> frozenset[str]:

@@ -281,6 +281,21 @@ def format_rate(value: float | None, decimals: int = 2, drop_trailing_zeros: boo
     return text + "%"
 
 
+def skipped_text(run: RunInfo) -> str | None:
+    """Why crawled rows were left out before linking (link.prune), for the 说明 sheet; None if none were."""
+    skipped = run.crawled_skipped or {}
+    unrelated, elsewhere = int(skipped.get("unrelated", 0)), int(skipped.get("elsewhere", 0))
+    if unrelated + elsewhere == 0:
+        return None
+    parts = []
+    if unrelated:
+        parts.append(f"{unrelated} 行认证为企业、个人或未认证，且账号ID和名称均不在两个系统中")
+    if elsewhere:
+        parts.append(f"{elsewhere} 行是政府机构账号，但位于两个系统均无备案账号的省份，且不在检查范围内")
+    return (f"平台采集名单中有 {unrelated + elsewhere} 行未参与比对：" + "；".join(parts)
+            + "。这些行不会关联到备案账号，也不会列为问题，因此不在关联明细中。")
+
+
 def pass_rate(checked: int, failed: int, decimals: int = 2) -> float:
     """合格率 in percent, rounded half-up: (检查数 - 不合格数) / 检查数."""
     if checked <= 0:
@@ -302,8 +317,11 @@ def totals_of(result: Result) -> RegionSummary | None:
     return RegionSummary("总计", total, checked, failed, pass_rate(checked, failed, decimals))
 
 
+_INPUT_LABELS = {**SOURCE_LABELS, "manual": "人工检查问题表"}
+
+
 def source_label(source: str) -> str:
-    return SOURCE_LABELS.get(source, source)
+    return _INPUT_LABELS.get(source, source)
 
 
 def input_files(run: RunInfo) -> dict[str, str]:

@@ -60,6 +60,9 @@ def _header(result: Result, console: Console) -> None:
         text.append(terminal_text(source_label(info.source)), style="bold")
         text.append(f" {terminal_text(Path(str(info.path)).name or info.path)}（{info.rows} 行）")
         console.print(text)
+    skipped = sum((run.crawled_skipped or {}).values())
+    if skipped:
+        console.print(f"  其中平台采集名单 {skipped} 行与本次核查无关，未参与比对（原因见报告“说明”）")
 
 
 def _counts(result: Result, console: Console) -> None:

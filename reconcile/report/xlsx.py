@@ -54,6 +54,7 @@ from reconcile.report.safe import (
     records_text,
     setting_text,
     sheet_title,
+    skipped_text,
     sorted_findings,
     source_label,
 )
@@ -462,6 +463,7 @@ def _write_about(wb: Workbook, result: Result) -> None:
         ["问题数", len(result.findings)],
         ["待人工核实", len(result.review_links) if "status" in result.links.columns else 0],
         ["数据问题", len(result.warnings)],
+        *[["未比对的采集行", text] for text in [skipped_text(run)] if text],
         *[["未判断事项", note] for note in result.notes],
     ]
     inputs = [[source_label(i.source), i.path, i.rows, i.sha256, i.encoding, i.sheet, i.header_row]
