@@ -47,14 +47,21 @@ def few_collections() -> Iterator[None]:
 #     links the registries (reconcile.link); the XLSX report is written while this process writes
 #     the JSON and the history, which are committed only after ``wait()`` says the report is in
 #     place (reconcile.cli).
-# Where there is no fork (Windows), or RECONCILE_SERIAL is set, the same code runs in this
-# process, with the same results.
+# Elsewhere than Linux (Windows cannot fork; macOS's system libraries are not fork-safe), when
+# fork() fails, or with RECONCILE_SERIAL set, the same code runs in this process, with the same
+# results.
 
 SERIAL_ENV = "RECONCILE_SERIAL"
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and not os.environ.get(SERIAL_ENV)
+    """Linux only: macOS can fork but its system libraries are not fork-safe (Python itself
+    stopped forking there by default), and Windows cannot."""
+    return sys.platform.startswith("linux") and not os.environ.get(SERIAL_ENV)
+
+
+class _NoFork(Exception):
+    """fork() failed (no memory or process slots): the work runs in this process instead."""
 
 
 class _Forked:
@@ -67,7 +74,12 @@ class _Forked:
                 stream.flush()   # or the child's copy of an unflushed buffer could be written twice
         here, there = Pipe()
         parent = os.getpid()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            here.close()
+            there.close()
+            raise _NoFork from exc
         if pid == 0:   # the child: never returns
             here.close()
             _child(there, body, parent)
@@ -109,14 +121,15 @@ class Background:
                  crashed: str = "写报告的子进程意外退出，报告未写入") -> None:
         self._child: _Forked | None = None
         self._result: Any = None
-        if not can_fork():
-            self._result = fn(*args)   # errors propagate from here, before the caller has done anything
-            return
 
         def body(conn: Connection) -> None:
             conn.send(("value", fn(*args)))
 
-        self._child = _Forked(body, crashed)
+        if can_fork():
+            with contextlib.suppress(_NoFork):
+                self._child = _Forked(body, crashed)
+                return
+        self._result = fn(*args)   # errors propagate from here, before the caller has done anything
 
     def __enter__(self) -> Background:
         return self
@@ -151,24 +164,25 @@ class Worker:
         self._gen: Generator[Any, Any, None] | None = None
         self._first: Future | None = None
         self._reply: Any = None
-        if can_fork():
-            def body(conn: Connection) -> None:
-                gen = fn(*args)
-                value = next(gen)
-                while True:
-                    conn.send(("value", value))
-                    try:
-                        reply = conn.recv()
-                    except EOFError:   # the parent has all it asked for
-                        return
-                    value = gen.send(reply)
+        def body(conn: Connection) -> None:
+            gen = fn(*args)
+            value = next(gen)
+            while True:
+                conn.send(("value", value))
+                try:
+                    reply = conn.recv()
+                except EOFError:   # the parent has all it asked for
+                    return
+                value = gen.send(reply)
 
-            self._child = _Forked(body, crashed)
-        else:
-            self._gen = fn(*args)
-            pool = ThreadPoolExecutor(max_workers=1)
-            self._first = pool.submit(next, self._gen)
-            pool.shutdown(wait=False)   # the thread runs on; recv() waits for it
+        if can_fork():
+            with contextlib.suppress(_NoFork):
+                self._child = _Forked(body, crashed)
+                return
+        self._gen = fn(*args)
+        pool = ThreadPoolExecutor(max_workers=1)
+        self._first = pool.submit(next, self._gen)
+        pool.shutdown(wait=False)   # the thread runs on; recv() waits for it
 
     def __enter__(self) -> Worker:
         return self

@@ -23,7 +23,7 @@ from reconcile.report.safe import atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
-needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+needs_fork = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reconcile forks on Linux only")
 
 
 def _run(out: Path, *extra: str, serial: bool = False) -> subprocess.CompletedProcess:
@@ -187,7 +187,7 @@ def test_worker_runs_the_generator_step_by_step_in_both_modes(serial, monkeypatc
     if serial:
         monkeypatch.setenv(SERIAL_ENV, "1")
     else:
-        if not hasattr(os, "fork"):
+        if not sys.platform.startswith("linux"):
             pytest.skip("no fork on this system")
         monkeypatch.delenv(SERIAL_ENV, raising=False)
     with Worker(_echo_twice, "scope", crashed="崩溃") as worker:
@@ -287,3 +287,28 @@ def test_at_scale_the_links_csv_is_written_here_and_committed_with_the_report(tm
     with pytest.raises(OutputError):
         _write_outputs(sample_result, failed / "r.xlsx", failed / "r.json", failed / "h.db", ())
     assert sorted(p.name for p in failed.iterdir()) == ["r.xlsx"]   # no CSV, no JSON, no history, no temporary file
+
+
+def _pid(_: object = None) -> int:
+    return os.getpid()
+
+
+def _pids():
+    yield os.getpid()
+
+
+@needs_fork
+def test_when_fork_fails_the_work_runs_here(monkeypatch):
+    """No memory or process slots for a child: the run goes on in one process, as on Windows."""
+    monkeypatch.delenv(SERIAL_ENV, raising=False)
+    with Background(_pid) as job:
+        assert job.wait() != os.getpid()
+
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    with Background(_pid) as job:
+        assert job.wait() == os.getpid()
+    with Worker(_pids, crashed="崩溃") as worker:
+        assert worker.recv() == os.getpid()
