@@ -16,7 +16,7 @@ from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
-from reconcile.errors import OutputError
+from reconcile.errors import OutputError, ReconcileError
 
 # CPython's default collects the youngest generation every 700 allocations and, now and then,
 # walks every live container object. A run allocates millions of short-lived tuples and lists
@@ -247,8 +247,10 @@ def _child(conn: Connection, body: Callable[[Connection], None], parent: int) ->
 
 
 def _picklable(exc: BaseException) -> BaseException:
-    """The error for the parent; one that does not pickle becomes a RuntimeError with its text
-    and traceback (shown with --debug)."""
+    """The error for the parent. A program error carries the child's traceback as a note (shown
+    with --debug); one that does not pickle becomes a RuntimeError with its text and traceback."""
+    if isinstance(exc, Exception) and not isinstance(exc, ReconcileError):
+        exc.add_note("in the forked helper process:\n" + "".join(traceback.format_exception(exc)).rstrip())
     try:
         pickle.loads(pickle.dumps(exc))
         return exc

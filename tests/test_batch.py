@@ -312,3 +312,16 @@ def test_when_fork_fails_the_work_runs_here(monkeypatch):
         assert job.wait() == os.getpid()
     with Worker(_pids, crashed="崩溃") as worker:
         assert worker.recv() == os.getpid()
+
+
+def _bug(path: Path) -> None:
+    {}["no such key"]
+
+
+@needs_fork
+def test_a_program_error_in_the_child_keeps_its_traceback_for_debug(tmp_path, monkeypatch):
+    monkeypatch.delenv(SERIAL_ENV, raising=False)
+    with Background(_bug, tmp_path) as job, pytest.raises(KeyError) as err:
+        job.wait()
+    notes = "\n".join(getattr(err.value, "__notes__", []))
+    assert "in the forked helper process" in notes and "_bug" in notes
