@@ -78,7 +78,12 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     return out
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, allow_nan=False)   # json.dumps builds one per call
+
+
 def _dumps(value: Any, **kwargs: Any) -> str:
+    if not kwargs:
+        return _ENCODER.encode(value)
     return json.dumps(value, ensure_ascii=False, default=str, allow_nan=False, **kwargs)
 
 

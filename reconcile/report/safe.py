@@ -362,6 +362,23 @@ def finding_detail(finding: Finding) -> str:
     return detail
 
 
+class FindingTexts:
+    """A finding's 新媒体类型, 问题说明 and 来源 as the report prints them, computed once per finding
+    (it is printed on 问题清单 and on the sheet of its kind)."""
+
+    def __init__(self, files: Mapping[str, str]) -> None:
+        self.files = files
+        self._texts: dict[int, tuple[str, str, str]] = {}
+
+    def of(self, finding: Finding) -> tuple[str, str, str]:
+        key = id(finding)   # the findings outlive this object (the Result holds them)
+        texts = self._texts.get(key)
+        if texts is None:
+            texts = self._texts[key] = (platform_text(finding.platform, finding.account_type), finding_detail(finding),
+                                        records_text(finding.records, self.files))
+        return texts
+
+
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Report order: schema.FINDING_KINDS order, then region, then name."""
     order = {k: i for i, k in enumerate(FINDING_KINDS)}

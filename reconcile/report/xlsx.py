@@ -38,20 +38,18 @@ from reconcile.batch import few_collections
 from reconcile.report.jsonout import link_columns
 from reconcile.report.safe import (
     SETTING_LABELS,
+    FindingTexts,
     atomic_write,
     clean_cell_text,
     csv_safe_column,
     date_zh,
     display_width,
     fail_kinds,
-    finding_detail,
     input_files,
     is_missing,
     kind_label,
     needs_text_guard,
-    platform_text,
     quarter_zh,
-    records_text,
     setting_text,
     sheet_title,
     skipped_text,
@@ -314,10 +312,9 @@ class _TableSheet:
 # --------------------------------------------------------------------------------------------
 
 
-def _finding_row(idx: int, f: Finding, files: dict[str, str]) -> list[Any]:
-    return [idx, kind_label(f.kind), f.region,
-            platform_text(f.platform, f.account_type), f.name, f.owner, finding_detail(f),
-            "是" if f.fails else "否", records_text(f.records, files)]
+def _finding_row(idx: int, f: Finding, texts: FindingTexts) -> list[Any]:
+    platform, detail, records = texts.of(f)
+    return [idx, kind_label(f.kind), f.region, platform, f.name, f.owner, detail, "是" if f.fails else "否", records]
 
 
 _FINDING_COLS = (_Col("序号", center=True), _Col("存在的突出问题", max_width=24), _Col("所属地区", max_width=20),
@@ -326,8 +323,8 @@ _FINDING_COLS = (_Col("序号", center=True), _Col("存在的突出问题", max_
                  _Col("是否计入不合格", center=True), _Col("来源", wrap=True, max_width=36))
 
 
-def _write_findings(wb: Workbook, title: str, findings: Sequence[Finding], files: dict[str, str]) -> None:
-    rows = [_finding_row(i, f, files) for i, f in enumerate(findings, 1)]
+def _write_findings(wb: Workbook, title: str, findings: Sequence[Finding], texts: FindingTexts) -> None:
+    rows = [_finding_row(i, f, texts) for i, f in enumerate(findings, 1)]
     sheet = _TableSheet(wb, title, _FINDING_COLS, rows[:_SAMPLE_ROWS], styled=len(rows) <= STYLED_ROW_LIMIT)
     sheet.extend(rows)
     last = sheet.row
@@ -508,13 +505,13 @@ def build_workbook(result: Result, path: Path, max_link_rows: int | None = None,
     wb = ReportWorkbook()
     wb.properties.creator = f"reconcile {result.run.version}"
     wb.properties.title = f"政务新媒体检查报告（{quarter_zh(result.run.quarter)}）"
-    files = input_files(result.run)
+    texts = FindingTexts(input_files(result.run))
     findings = sorted_findings(result.findings)
 
     from reconcile.report import xlsx_attach  # builds on this module's helpers
 
     xlsx_attach.write_summary(wb, result)
-    xlsx_attach.write_findings(wb, result, files)
+    xlsx_attach.write_findings(wb, result, texts)
     xlsx_attach.write_failed_accounts(wb, result)
     taken = [SHEET_SUMMARY, SHEET_FINDINGS, xlsx_attach.SHEET_FAILED, SHEET_REVIEW, SHEET_LINKS, SHEET_WARNINGS, SHEET_ABOUT]
     by_kind: dict[str, list[Finding]] = {}
@@ -525,7 +522,7 @@ def build_workbook(result: Result, path: Path, max_link_rows: int | None = None,
         if of_kind:
             title = sheet_title(kind_label(kind), taken)
             taken.append(title)
-            _write_findings(wb, title, of_kind, files)
+            _write_findings(wb, title, of_kind, texts)
     _write_review(wb, result)
     _write_links(wb, result, path, max_link_rows, links_csv)
     from reconcile.report.recheck_sheet import write_recheck_sheet  # imports this module: load lazily

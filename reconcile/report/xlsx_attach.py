@@ -24,15 +24,14 @@ from openpyxl.chart.label import DataLabelList
 
 from reconcile.report import xlsx as base
 from reconcile.report.safe import (
+    FindingTexts,
     date_zh,
-    finding_detail,
     format_rate,
     is_missing,
     kind_label,
     platform_text,
     quarter_zh,
     rate_settings,
-    records_text,
     text_or_none,
     totals_of,
 )
@@ -132,8 +131,12 @@ def _group_order(result: Result) -> list[Finding]:
     """Failing kinds first (FINDING_KINDS order inside), then region order, platform, name."""
     kinds = {k: i for i, k in enumerate(FINDING_KINDS)}
     order = tuple((result.run.settings or {}).get("region_order") or ())
+    regions = {}   # region -> its sort key, once per region
+    for f in result.findings:
+        if f.region not in regions:
+            regions[f.region] = region_sort_key(text_or_none(f.region) or "未知", order)
     return sorted(result.findings, key=lambda f: (
-        not _fails(f), kinds.get(f.kind, len(kinds)), region_sort_key(text_or_none(f.region) or "未知", order),
+        not _fails(f), kinds.get(f.kind, len(kinds)), regions[f.region],
         text_or_none(f.platform) or "", text_or_none(f.name) or ""))
 
 
@@ -141,7 +144,7 @@ def _fails(f: Finding) -> bool:
     return f.fails is True or (not is_missing(f.fails) and bool(f.fails))
 
 
-def attachment2_rows(result: Result, files: dict[str, str]) -> tuple[list[list[Any]], list[tuple[int, int, int]]]:
+def attachment2_rows(result: Result, texts: FindingTexts) -> tuple[list[list[Any]], list[tuple[int, int, int]]]:
     """The 问题清单 rows (group label and region only on the first row of each (sub)group) and
     the merges to make: (column, first offset, last offset) into the rows."""
     rows: list[list[Any]] = []
@@ -163,9 +166,9 @@ def attachment2_rows(result: Result, files: dict[str, str]) -> tuple[list[list[A
             group_start = i
         if new_region:
             region_start = i
+        platform, detail, records = texts.of(f)
         rows.append([i + 1, kind_label(f.kind) if new_group else None, region if new_region else None,
-                     platform_text(f.platform, f.account_type), f.name, f.owner, finding_detail(f),
-                     records_text(f.records, files)])
+                     platform, f.name, f.owner, detail, records])
         prev_group, prev_region = group, region
     if findings:
         merges.append((2, group_start, len(findings) - 1))
@@ -173,9 +176,9 @@ def attachment2_rows(result: Result, files: dict[str, str]) -> tuple[list[list[A
     return rows, [m for m in merges if m[2] > m[1]]
 
 
-def write_findings(wb: Workbook, result: Result, files: dict[str, str]) -> None:
+def write_findings(wb: Workbook, result: Result, texts: FindingTexts) -> None:
     """问题清单 (附件2)."""
-    rows, merges = attachment2_rows(result, files)
+    rows, merges = attachment2_rows(result, texts)
     cols = (base._Col("序号", center=True), base._Col("存在的突出问题", wrap=True, max_width=18),
             base._Col("所属地区", max_width=14), base._Col("新媒体类型", max_width=18),
             base._Col("政务新媒体名称", wrap=True, max_width=28), base._Col(OWNER_HEADER, wrap=True, max_width=28),
