@@ -12,8 +12,9 @@ import contextlib
 import os
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -29,6 +30,9 @@ from reconcile.config import (
     split_scope,
 )
 from reconcile.errors import ConfigError, ReconcileError
+
+if TYPE_CHECKING:   # the pipeline's modules load only when a command needs them
+    from reconcile.result import Result
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -253,8 +257,8 @@ def run_command(
     raise typer.Exit(code)
 
 
-def _write_outputs(result, out_path: Path, json_path: Path | None, db_path: Path | None,
-                   finding_keys) -> int | None:
+def _write_outputs(result: Result, out_path: Path, json_path: Path | None, db_path: Path | None,
+                   finding_keys: Sequence[str | None]) -> int | None:
     """The XLSX report (with, at scale, its 关联明细 CSV), the JSON and the history entry, all or
     none: the workbook is written by a second process where the system can fork
     (reconcile.batch.Background) while this one writes the rest; those are committed only once
