@@ -97,11 +97,15 @@ def simplified(char: str) -> str:
 # helpers
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None:
+def is_missing(value: Any) -> bool:
+    """None, pandas NA/NaT or a float NaN (what a pipeline may leave in an "empty" field); the
+    common cases without the cost of pd.isna. Containers and unknown objects are not missing."""
+    if value is None or value is pd.NA or value is pd.NaT:
         return True
-    if isinstance(value, str):
+    if isinstance(value, str | int):   # bool is an int
         return False
+    if type(value) is float:
+        return value != value
     try:
         result = pd.isna(value)
     except (TypeError, ValueError):
@@ -113,7 +117,7 @@ def _to_text(value: Any) -> str | None:
     """Any scalar as text: None/NaN -> None; whole floats without '.0'."""
     if isinstance(value, str):
         return value
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, bool | np.bool_):
         return "true" if value else "false"
@@ -431,7 +435,7 @@ def _date_from_text(text: str) -> dt.datetime | None:
 def parse_date(value: Any) -> dt.datetime | None:
     """A naive datetime (China time) from any date form our inputs use, else None. Never raises."""
     try:
-        if _is_missing(value) or isinstance(value, bool | np.bool_):
+        if is_missing(value) or isinstance(value, bool | np.bool_):
             return None
         if isinstance(value, pd.Timestamp):
             return _checked(_naive_cst(value.to_pydatetime(warn=False)))
@@ -458,7 +462,7 @@ _COUNT_UNITS = {None: 1, "万": 10_000, "w": 10_000, "亿": 100_000_000, "千": 
 def parse_count(value: Any) -> int | None:
     """Follower counts: 12345, "12,345", "1.2万", "3.4w", "10万+", "1.5亿" -> int; else None."""
     try:
-        if _is_missing(value) or isinstance(value, bool | np.bool_):
+        if is_missing(value) or isinstance(value, bool | np.bool_):
             return None
         if isinstance(value, int | np.integer):
             number = Decimal(int(value))

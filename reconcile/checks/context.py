@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from reconcile.checks.typos import near_one
 from reconcile.config import Config
+from reconcile.normalize import is_missing
 from reconcile.result import Finding, RecordRef
 
 # fields copied from each source frame into the account view, as "{n|p|c}_{field}"
@@ -51,18 +52,7 @@ def _shown(v: object) -> str | None:
     """A first_text value as a finding shows it: the text, None where first_text has NA."""
     if isinstance(v, str):
         return v
-    return None if _missing(v) else str(v)
-
-
-def _missing(v: object) -> bool:
-    """pd.isna for one value, without its cost for the common cases."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return True
-    if isinstance(v, (str, int)):
-        return False
-    if type(v) is float:
-        return v != v
-    return bool(pd.isna(v))
+    return None if is_missing(v) else str(v)
 
 
 @dataclass(frozen=True)
@@ -136,9 +126,9 @@ class CheckContext:
         out = []
         for s in sources:
             r = row.get(_ROW_COLUMNS[s])
-            if not _missing(r):
+            if not is_missing(r):
                 pos = row.get(PREFIX[s]) if s == "crawled" and self.crawled_files else None
-                if not _missing(pos):
+                if not is_missing(pos):
                     out.append(RecordRef(s, int(r), self.crawled_files[int(pos)], several=True))
                 else:
                     out.append(RecordRef(s, int(r), self.files.get(s, "")))
@@ -178,7 +168,7 @@ def _first_shown(row: pd.Series | Row, prefer: tuple[str, ...], field_name: str)
         if isinstance(v, str):
             if v:
                 return v
-        elif not _missing(v) and str(v) != "":
+        elif not is_missing(v) and str(v) != "":
             return str(v)
     return None
 

@@ -18,9 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
 
-import pandas as pd
-
 from reconcile.errors import OutputError, ReconcileError
+from reconcile.normalize import is_missing
 from reconcile.result import Finding, RecordRef, RegionSummary, Result, RunInfo
 from reconcile.schema import FINDING_KINDS, SOURCE_LABELS
 
@@ -131,18 +130,6 @@ ERROR_LITERALS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "
 # Everything that must not reach a terminal: C0 (except \n), DEL and C1 controls (ANSI escapes).
 _TERMINAL_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_CELL_CHARS = 32767
-
-
-def is_missing(value: Any) -> bool:
-    """None, pandas NA/NaT or a float NaN (what a pipeline may leave in an "empty" field)."""
-    if value is None:
-        return True
-    if isinstance(value, str | int | bool):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def text_or_none(value: Any) -> str | None:
