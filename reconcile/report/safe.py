@@ -125,6 +125,9 @@ XML_ILLEGAL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"   # a 
 _XML_ILLEGAL_RE = re.compile(f"[{XML_ILLEGAL_CHARS}]")
 # A cell starting with one of these may be taken for a formula / DDE by Excel, WPS or a CSV reader.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# every prefix is one character, so "starts with one" is a set lookup of the first character
+FORMULA_FIRST = frozenset(FORMULA_PREFIXES)
+assert all(len(p) == 1 for p in FORMULA_PREFIXES)
 # Error literals that openpyxl would otherwise store as an error cell.
 ERROR_LITERALS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 # Everything that must not reach a terminal: C0 (except \n), DEL and C1 controls (ANSI escapes).
@@ -148,7 +151,7 @@ def clean_cell_text(value: str) -> str:
 
 def needs_text_guard(value: str) -> bool:
     """True when a spreadsheet could read ``value`` as a formula, DDE call or error literal."""
-    return value.startswith(FORMULA_PREFIXES) or value in ERROR_LITERALS
+    return value[:1] in FORMULA_FIRST or value in ERROR_LITERALS
 
 
 def csv_safe(value: str) -> str:
@@ -163,10 +166,8 @@ def csv_safe_column(values: Iterable[str | None]) -> list[str | None]:
     texts = [v for v in values if v is not None]
     if any(len(v) > MAX_CELL_CHARS for v in texts) or _XML_ILLEGAL_RE.search("".join(texts)):
         return [None if v is None else csv_safe(v) for v in values]
-    if any(len(p) != 1 for p in FORMULA_PREFIXES):
-        return [None if v is None else csv_safe(v) for v in values]
-    first = frozenset(FORMULA_PREFIXES)   # needs_text_guard on one-character prefixes
-    return [v if v is None or not (v[:1] in first or v in ERROR_LITERALS) else "'" + v for v in values]
+    # needs_text_guard, inlined
+    return [v if v is None or not (v[:1] in FORMULA_FIRST or v in ERROR_LITERALS) else "'" + v for v in values]
 
 
 def terminal_text(value: Any) -> str:

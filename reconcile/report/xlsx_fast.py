@@ -41,7 +41,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from reconcile.report.safe import (
     ERROR_LITERALS,
-    FORMULA_PREFIXES,
+    FORMULA_FIRST,
     MAX_CELL_CHARS,
     XML_ILLEGAL_CHARS,
     clean_cell_text,
@@ -56,9 +56,6 @@ _TEXT_CACHE = 250_000           # strings whose cell XML is remembered (per work
 _SHEETDATA_END = b"</sheetData>"
 # text that needs clean_cell_text or escaping: XML-illegal characters and & < > CR
 _SPECIAL_RE = re.compile(f"[{XML_ILLEGAL_CHARS}&<>\r]")
-# needs_text_guard(v) is "v starts with one of these or is an error literal" (all prefixes are one character;
-# tests/test_xlsx_fast.py checks the two agree)
-_GUARD_FIRST = frozenset(FORMULA_PREFIXES)
 _SHEETDATA_EMPTY = re.compile(rb"<sheetData\s*/>")
 
 
@@ -122,7 +119,7 @@ def _text_parts(value: str) -> tuple[int, str]:
         body = value
     if not value:
         return 0, ' t="inlineStr"/>'
-    guard = 1 if value[0] in _GUARD_FIRST or value in ERROR_LITERALS else 0
+    guard = 1 if value[0] in FORMULA_FIRST or value in ERROR_LITERALS else 0   # needs_text_guard, inlined
     space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
     return guard, f' t="inlineStr"><is><t{space}>{body}</t></is></c>'
 
