@@ -118,9 +118,9 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
             registries = {"national": _registry(national, national_frame, strip, find_places)}
             step(1, 4)
             # most of a national crawl sweep cannot link to anything nor be a finding: dropped here
-            keys = {"national": registries["national"].keys, "provincial": provincial_side.recv()}
+            registry_keys = {"national": registries["national"].keys, "provincial": provincial_side.recv()}
             provincial_side.send(None)   # and go on preparing the provincial records meanwhile
-            crawl_filter = CrawlFilter(list(keys.values()), resolver.in_scope)
+            crawl_filter = CrawlFilter(list(registry_keys.values()), resolver.in_scope)
             crawled_frame = crawl_filter.elsewhere(
                 normalize_frame(crawled.frame, resolver, official_places_only=True, keep=crawl_filter))
             step(2, 4)
@@ -135,7 +135,7 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         data_problems = [f"{files[s]}：{w}" for s, r in registries.items() for w in r.column_warnings]
         data_problems += [f"{files['crawled']}：{w}" for w in column_warnings(crawled.frame)]
         data_problems += [f"{files['crawled']}：{w}"
-                          for w in platform_scope_warning(keys, crawled_platform=crawl_filter.platform)]
+                          for w in platform_scope_warning(registry_keys, crawled_platform=crawl_filter.platform)]
         duplicates = [g for r in registries.values() for g in r.duplicates]   # 重复备案: only the first filing is linked
         prepared = {s: r.prepared for s, r in registries.items()}
         prepared["crawled"] = prepare(crawled_frame, strip, find_places)
@@ -157,7 +157,7 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         findings = _in_scope(view, run_checks(ctx, on_step=on_step))
         summary, totals = summarise(view, findings, config)
         keys = account_keys(view)
-        recheck = context.recheck(findings, _finding_keys(view, findings, keys)) if context is not None else ()
+        recheck = context.recheck(findings, _finding_keys(findings, keys)) if context is not None else ()
         platforms = summarise_platforms(view, findings, config)
         links = _links_table(view, keys)
         if len(accounts.np_reviews):
@@ -228,10 +228,10 @@ def _registry(loaded: LoadedSource, frame: pd.DataFrame, strip: Callable[[str], 
     keep, duplicates = find_duplicates(frame, loaded.info.source)
     first = frame[keep].reset_index(drop=True) if duplicates else frame
     return _Registry(info=loaded.info, load_warnings=loaded.warnings, column_warnings=column_warnings(loaded.frame),
-                     keys=_keys(frame), prepared=prepare(first, strip, find_places), duplicates=duplicates)
+                     keys=_registry_keys(frame), prepared=prepare(first, strip, find_places), duplicates=duplicates)
 
 
-def _keys(frame: pd.DataFrame) -> pd.DataFrame:
+def _registry_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """What the crawl filter and the platform warning need of a normalised registry."""
     return frame[["account_id", "name_key", "province", "platform"]]
 
@@ -239,12 +239,12 @@ def _keys(frame: pd.DataFrame) -> pd.DataFrame:
 def _provincial_side(path: Path, config: Config, sheet: str | None) -> Generator[Any, Any, None]:
     """The provincial registry's share of read and normalise, run by batch.Worker: yields its
     (region, owner) pairs (None with a configured scope) and is sent the scope; yields its
-    ``_keys`` (the crawl filter needs them first), then its _Registry."""
+    ``_registry_keys`` (the crawl filter needs them first), then its _Registry."""
     loaded = load_source(path, "provincial", config, sheet=sheet)
     scope = yield (None if config.scope else _scope_pairs(loaded.frame))
     resolver = RegionResolver(scope)
     frame = normalize_frame(loaded.frame, resolver)
-    yield _keys(frame)
+    yield _registry_keys(frame)
     strip = lru_cache(maxsize=None)(resolver.strip_normalized)
     yield _registry(loaded, frame, strip, lru_cache(maxsize=None)(_place_finder(resolver)))
 
@@ -347,9 +347,9 @@ def _links_table(view: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFr
     return links[list(LINK_COLUMNS)].reset_index(drop=True)
 
 
-def _finding_keys(view: pd.DataFrame, findings: list, keys: pd.Series | None = None) -> list[str | None]:
-    """The stable account key of each finding (for 复查 and the history; ``keys``: account_keys(view), if known)."""
-    by_account = (account_keys(view) if keys is None else keys).to_dict()
+def _finding_keys(findings: list, keys: pd.Series) -> list[str | None]:
+    """The stable account key of each finding (for 复查 and the history; ``keys``: account_keys(view))."""
+    by_account = keys.to_dict()
     return [None if f.account is None or f.account not in by_account else str(by_account[f.account])
             for f in findings]
 

@@ -393,11 +393,11 @@ def links_in_csv(result: Result, max_link_rows: int | None = None) -> bool:
     return len(result.links) > (MAX_LINK_ROWS if max_link_rows is None else max_link_rows)
 
 
-def write_links_csv(result: Result, path: Path, data: dict[str, list[Any]] | None = None) -> None:
+def write_links_csv(result: Result, path: Path) -> None:
     """关联明细 as a UTF-8-BOM CSV at ``path`` as it is (write_xlsx makes that atomic; the CLI
     writes it to a ``Staged`` temporary file)."""
     links = result.links
-    columns = {**(data if data is not None else _link_frame(links)), "核实键": _text_values(links, "key")}
+    columns = {**_link_frame(links), "核实键": _text_values(links, "key")}
     for col in ("平台", "名称", "主办单位", "地区", "核实键"):
         columns[col] = csv_safe_column(columns[col])
     for col in ("全国系统行", "省级平台行", "平台采集行"):
