@@ -1,5 +1,5 @@
 """Process settings for one big batch job (a run of the pipeline and its reports): fewer garbage
-collections, and one piece of work handed to a second process."""
+collections, and work handed to a second process."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def few_collections() -> Iterator[None]:
 
 
 # ── work in a second process ───────────────────────────────────────────────────────────────
-# The machine a clerk has has two cores, and most of a run is pure Python on one of them. Two
+# The machine a clerk has has two cores, and most of a run is pure Python on one of them. Three
 # pieces share little with the rest and go to a forked child where the system can fork (the
 # child inherits everything by copy-on-write; only what it hands back is pickled):
 #   - ``Worker``: the provincial registry is read, normalised and prepared for linking beside
@@ -60,10 +60,6 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and not os.environ.get(SERIAL_ENV)
 
 
-class _NoFork(Exception):
-    """fork() failed (no memory or process slots): the work runs in this process instead."""
-
-
 class _Forked:
     """A forked child running ``body(conn)``, which sends ("value", x) messages; an error it
     raises is sent as ("error", exc). This side holds the other end of the pipe."""
@@ -76,10 +72,10 @@ class _Forked:
         parent = os.getpid()
         try:
             pid = os.fork()
-        except OSError as exc:
+        except OSError:
             here.close()
             there.close()
-            raise _NoFork from exc
+            raise
         if pid == 0:   # the child: never returns
             here.close()
             _child(there, body, parent)
@@ -87,6 +83,17 @@ class _Forked:
         self.pid: int | None = pid
         self.conn = here
         self._crashed = crashed
+
+    @classmethod
+    def start(cls, body: Callable[[Connection], None], crashed: str) -> _Forked | None:
+        """The child, or None where this system does not fork or fork() fails (no memory or
+        process slots): the caller then does the work in this process."""
+        if not can_fork():
+            return None
+        try:
+            return cls(body, crashed)
+        except OSError:
+            return None
 
     def recv(self) -> Any:
         try:
@@ -125,11 +132,9 @@ class Background:
         def body(conn: Connection) -> None:
             conn.send(("value", fn(*args)))
 
-        if can_fork():
-            with contextlib.suppress(_NoFork):
-                self._child = _Forked(body, crashed)
-                return
-        self._result = fn(*args)   # errors propagate from here, before the caller has done anything
+        self._child = _Forked.start(body, crashed)
+        if self._child is None:
+            self._result = fn(*args)   # errors propagate from here, before the caller has done anything
 
     def __enter__(self) -> Background:
         return self
@@ -164,6 +169,7 @@ class Worker:
         self._gen: Generator[Any, Any, None] | None = None
         self._first: Future | None = None
         self._reply: Any = None
+
         def body(conn: Connection) -> None:
             gen = fn(*args)
             value = next(gen)
@@ -175,14 +181,12 @@ class Worker:
                     return
                 value = gen.send(reply)
 
-        if can_fork():
-            with contextlib.suppress(_NoFork):
-                self._child = _Forked(body, crashed)
-                return
-        self._gen = fn(*args)
-        pool = ThreadPoolExecutor(max_workers=1)
-        self._first = pool.submit(next, self._gen)
-        pool.shutdown(wait=False)   # the thread runs on; recv() waits for it
+        self._child = _Forked.start(body, crashed)
+        if self._child is None:
+            self._gen = fn(*args)
+            pool = ThreadPoolExecutor(max_workers=1)
+            self._first = pool.submit(next, self._gen)
+            pool.shutdown(wait=False)   # the thread runs on; recv() waits for it
 
     def __enter__(self) -> Worker:
         return self
