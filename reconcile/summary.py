@@ -96,36 +96,48 @@ def label_regions(view: pd.DataFrame, resolver: RegionResolver, scope: tuple[str
         multi_city = multi_city or "province" in levels   # several cities: "杭州市市直", "宁波市市直"
         levels = {"city"}
 
+    judge = _RegionJudge(scope_places, levels, multi_city)
     filed = (out["n_row"].notna() | out["p_row"].notna()).tolist()
     labels, inside = [], []
-    seen: dict[tuple, tuple[str, bool]] = {}   # (place, filed when the place is unknown) -> (label, in scope)
     for place, is_filed in zip(places.itertuples(index=False, name=None), filed, strict=True):
-        known = bool(place[0] or place[1] or place[2])
-        memo_key = (place, None if known else is_filed)
-        got = seen.get(memo_key)
-        if got is None:
-            if not scope_places:
-                hit = True
-            elif not known:
-                hit = bool(is_filed)   # a registry record with no derivable place is still ours
-            else:
-                hit = any(_matches(place, sp) for sp in scope_places)
-            got = seen[memo_key] = (_label(place, levels, multi_city, hit), hit)
-        labels.append(got[0])
-        inside.append(got[1])
+        # without a scope every account is ours; with one, a registry record with no derivable place still is
+        label, hit = judge(place, unknown_ours=not scope_places or is_filed)
+        labels.append(label)
+        inside.append(hit)
     out["region_label"] = labels
     out["in_scope"] = inside
     if config and config.region_names:
         out["region_label"] = _renamed(out, config.region_names)
-    _label_review_crawled(out, scope_places, levels, multi_city)
+    _label_review_crawled(out, judge)
     return out
 
 
-def _label_review_crawled(out: pd.DataFrame, scope_places: list, levels: set, multi_city: bool) -> None:
+class _RegionJudge:
+    """(row label, in scope) of a place, computed once per distinct place. ``unknown_ours``: the
+    answer for a place with no province, city or county."""
+
+    def __init__(self, scope_places: list, levels: set, multi_city: bool) -> None:
+        self.scope_places, self.levels, self.multi_city = scope_places, levels, multi_city
+        self._seen: dict[tuple, tuple[str, bool]] = {}
+
+    def __call__(self, place: tuple, unknown_ours: bool) -> tuple[str, bool]:
+        known = bool(place[0] or place[1] or place[2])
+        key = (place, None if known else unknown_ours)
+        got = self._seen.get(key)
+        if got is None:
+            if not known:
+                hit = bool(unknown_ours)
+            else:
+                hit = not self.scope_places or any(_matches(place, sp) for sp in self.scope_places)
+            got = self._seen[key] = (_label(place, self.levels, self.multi_city, hit), hit)
+        return got
+
+
+def _label_review_crawled(out: pd.DataFrame, judge: _RegionJudge) -> None:
     """``c_region_label`` / ``c_in_scope``: for a crawled record held only by a doubtful (review)
     link, its own place. Such a record counts as a separate account (瞒报漏报 if it is a
     government one), so the scope is judged on the crawled record, not on the registry account
-    it may or may not be."""
+    it may or may not be; with no place of its own it is not in scope."""
     n = len(out)
     c_labels = np.full(n, None, dtype=object)
     c_inside = np.zeros(n, dtype=bool)
@@ -136,10 +148,7 @@ def _label_review_crawled(out: pd.DataFrame, scope_places: list, levels: set, mu
         cols = [out[c].to_numpy(dtype=object)[rows] for c in parts]
         for j, place in zip(rows.tolist(), zip(*cols, strict=True), strict=True):
             place = tuple(None if pd.isna(x) or x == "" else x for x in place)
-            known = any(place)
-            hit = known and (not scope_places or any(_matches(place, sp) for sp in scope_places))
-            c_labels[j] = _label(place, levels, multi_city, hit)
-            c_inside[j] = hit
+            c_labels[j], c_inside[j] = judge(place, unknown_ours=False)
     out["c_region_label"] = c_labels
     out["c_in_scope"] = c_inside
 
