@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reconcile.errors import ConfigError
-from reconcile.schema import CANONICAL_COLUMNS, DEFAULT_FAIL_KINDS, FINDING_KINDS, SOURCES
+from reconcile.schema import CANONICAL_COLUMNS, DEFAULT_FAIL_KINDS, FINDING_KINDS, PLATFORMS, SOURCES
 
 CONFIG_FILENAME = "reconcile.toml"
 _QUARTER_RE = re.compile(r"^(\d{4})\s*[Qq]([1-4])$")
@@ -36,6 +36,7 @@ class Config:
     fail_kinds: tuple[str, ...] = DEFAULT_FAIL_KINDS
     stale_days: int = 14
     zombie_days: int = 90
+    complete_platforms: tuple[str, ...] = ()    # platforms whose crawl is complete: not found there = deleted
     decimals: int = 2
     drop_trailing_zeros: bool = False
     region_level: str = "auto"                   # 附件1 rows: auto | county (县+市直) | city (市+省本级)
@@ -69,6 +70,7 @@ class Config:
             "fail_kinds": list(self.fail_kinds),
             "stale_days": self.stale_days,
             "zombie_days": self.zombie_days,
+            "complete_platforms": list(self.complete_platforms),
             "decimals": self.decimals,
             "drop_trailing_zeros": self.drop_trailing_zeros,
             "region_level": self.region_level,
@@ -212,9 +214,31 @@ def config_from_dict(raw: dict[str, Any], source_path: str | None = None) -> Con
             else:
                 kwargs[key] = v
 
+    if "complete_platforms" in checks:
+        problems.extend(_complete_platforms(checks["complete_platforms"], kwargs))
+
     if problems:
         raise ConfigError("配置有误：" + "；".join(problems), path=source_path)
     return Config(**kwargs)
+
+
+def _complete_platforms(value: Any, kwargs: dict[str, Any]) -> list[str]:
+    """[checks] complete_platforms: platform labels in any common wording ("微信", "公众号" …)."""
+    from reconcile.normalize import normalize_platform
+
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        return ["[checks] complete_platforms 应为平台名称列表，如 [\"微博\", \"抖音\"]"]
+    labels, unknown = [], []
+    for text in value:
+        label = normalize_platform(text)[0]
+        if label is None or (label == "其他" and text.strip() != "其他"):
+            unknown.append(text)
+        elif label not in labels:
+            labels.append(label)
+    if unknown:
+        return [f"[checks] complete_platforms 含无法识别的平台 {unknown}，可选：{'、'.join(PLATFORMS)}"]
+    kwargs["complete_platforms"] = tuple(labels)
+    return []
 
 
 REGION_LEVELS = ("auto", "county", "city")

@@ -28,6 +28,7 @@ from reconcile.checks.duplicate_filing import (
     duplicate_warning,
     find_duplicates,
 )
+from reconcile.checks.observed import crawl_coverage, observed
 from reconcile.config import Config
 from reconcile.link import link_accounts, prepare
 from reconcile.link.prune import CrawlFilter
@@ -155,10 +156,11 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         ctx = CheckContext(view=view, config=config, files=files, crawled_platforms=crawled_platforms,
                            crawled_files=crawled_files, manual=tuple(manual))
         findings = _in_scope(view, run_checks(ctx, on_step=on_step))
-        summary, totals = summarise(view, findings, config)
+        seen = observed(ctx).to_numpy(dtype=bool)
+        summary, totals = summarise(view, findings, config, seen)
         keys = account_keys(view)
         recheck = context.recheck(findings, _finding_keys(findings, keys)) if context is not None else ()
-        platforms = summarise_platforms(view, findings, config)
+        platforms = summarise_platforms(view, findings, config, seen)
         links = _links_table(view, keys)
         if len(accounts.np_reviews):
             links = pd.concat([links, _review_links(accounts.np_reviews, prepared, resolver, scope)],
@@ -182,6 +184,7 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         started=started.isoformat(timespec="seconds"),
         finished=finished.isoformat(timespec="seconds"),
         crawled_skipped=crawl_filter.skipped,
+        coverage=crawl_coverage(ctx),
     )
     return Result(run=info, findings=tuple(findings), summary=tuple(summary), links=links,
                   warnings=tuple(warnings), totals=totals, notes=tuple(ctx.notes),

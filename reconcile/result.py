@@ -114,6 +114,9 @@ class RunInfo:
     # enterprise, a person or not at all, sharing no account id or name with either registry),
     # "elsewhere" (official, in a province neither registry files in and outside the scope)
     crawled_skipped: dict[str, int] = field(default_factory=dict)
+    # per registered platform: in-scope operating accounts filed, how many the crawl found, the
+    # share, whether it was crawled at all and declared complete (checks.observed.crawl_coverage)
+    coverage: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -126,6 +129,7 @@ class RunInfo:
             "started": self.started,
             "finished": self.finished,
             "crawled_skipped": dict(self.crawled_skipped),
+            "coverage": {p: dict(c) for p, c in self.coverage.items()},
         }
 
 

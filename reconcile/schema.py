@@ -80,6 +80,7 @@ FINDING_KINDS: Final = {
     "duplicate_on_platform": "同一平台开设多个账号",
     "duplicate_filing": "重复备案",
     "name_inconsistent": "名称不规范",
+    "not_crawled": "未采集到(需核实)",
     "content_issue": "内容问题(人工检查)",
 }
 DEFAULT_FAIL_KINDS: Final = (

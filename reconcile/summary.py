@@ -200,46 +200,50 @@ def region_sort_key(label: str, order: tuple[str, ...] = ()) -> tuple[int, int, 
     return (1, _division_order().get(label, 10**12), label)
 
 
-def _counted(view: pd.DataFrame, findings: list[Finding], columns: list[str]
-             ) -> tuple[pd.DataFrame, np.ndarray]:
-    """The checked accounts (filed accounts in scope plus unfiled ones; only ``columns``) and
-    which of them failed."""
+def _counted(view: pd.DataFrame, findings: list[Finding], columns: list[str], observed: np.ndarray | None
+             ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The accounts in scope that 附件1 counts (filed ones plus unfiled ones; only ``columns``),
+    which of them were checked and which failed.
+
+    Checked (抽查数): observed on the platform by the crawl (``observed``, a mask over the view;
+    None: every counted account), or failing on other evidence (a complete crawl that did not
+    find it, a manual check). An account the crawl did not reach was not checked."""
     filed = view["n_row"].notna() | view["p_row"].notna()
     unfiled = {f.account for f in findings if f.kind == "unfiled" and f.account is not None}
     mask = ((filed | view.index.isin(list(unfiled))) & view["in_scope"].astype(bool)).to_numpy()
     counted = pd.DataFrame({c: view[c].to_numpy()[mask] for c in columns}, index=view.index[mask])
     failed_accounts = {f.account for f in findings if f.fails and f.account is not None}
-    return counted, counted.index.isin(list(failed_accounts))
+    failed = counted.index.isin(list(failed_accounts))
+    checked = failed | (np.ones(len(counted), dtype=bool) if observed is None else np.asarray(observed)[mask])
+    return counted, checked, failed
 
 
-def summarise_platforms(view: pd.DataFrame, findings: list[Finding], config: Config) -> list[RegionSummary]:
+def _row(label: str, checked: np.ndarray, failed: np.ndarray, decimals: int) -> RegionSummary:
+    n_checked, bad = int(checked.sum()), int(failed.sum())
+    return RegionSummary(label, len(checked), n_checked, bad, pass_rate(n_checked, bad, decimals))
+
+
+def summarise_platforms(view: pd.DataFrame, findings: list[Finding], config: Config,
+                        observed: np.ndarray | None = None) -> list[RegionSummary]:
     """The per-platform 合格率 table (``region`` holds the platform label), in PLATFORMS order."""
-    counted, failed = _counted(view, findings, ["n_platform", "p_platform", "c_platform"])
+    counted, checked, failed = _counted(view, findings, ["n_platform", "p_platform", "c_platform"], observed)
     platform = counted["n_platform"].astype(object)
     for p in ("p", "c"):
         platform = platform.where(platform.notna(), counted[f"{p}_platform"])
-    table = pd.DataFrame({"platform": platform.fillna("其他").astype(str), "failed": failed})
-    rows = []
-    for plat, grp in table.groupby("platform", sort=False):
-        total, bad = len(grp), int(grp["failed"].sum())
-        rows.append(RegionSummary(str(plat), total, total, bad, pass_rate(total, bad, config.decimals)))
+    groups = pd.Series(platform.fillna("其他").astype(str).to_numpy()).groupby(
+        platform.fillna("其他").astype(str).to_numpy(), sort=False).indices
+    rows = [_row(str(plat), checked[idx], failed[idx], config.decimals) for plat, idx in groups.items()]
     order = {p: i for i, p in enumerate(PLATFORMS)}
     rows.sort(key=lambda r: (order.get(r.region, len(order)), r.region))
     return rows
 
 
-def summarise(view: pd.DataFrame, findings: list[Finding], config: Config
+def summarise(view: pd.DataFrame, findings: list[Finding], config: Config, observed: np.ndarray | None = None
               ) -> tuple[list[RegionSummary], RegionSummary]:
-    """Per-region totals: filed accounts in scope plus unfiled ones; failed = any failing finding."""
-    counted, failed = _counted(view, findings, ["region_label"])
-    table = pd.DataFrame({"region": counted["region_label"], "failed": failed})
-    rows: list[RegionSummary] = []
-    for region, grp in table.groupby("region", sort=False):
-        total = len(grp)
-        bad = int(grp["failed"].sum())
-        rows.append(RegionSummary(str(region), total, total, bad, pass_rate(total, bad, config.decimals)))
+    """Per-region totals (see ``_counted``); failed = any failing finding."""
+    counted, checked, failed = _counted(view, findings, ["region_label"], observed)
+    labels = counted["region_label"].astype(str).to_numpy()
+    groups = pd.Series(labels).groupby(labels, sort=False).indices
+    rows = [_row(str(region), checked[idx], failed[idx], config.decimals) for region, idx in groups.items()]
     rows.sort(key=lambda r: region_sort_key(r.region, config.region_order))
-    total = len(table)
-    bad = int(table["failed"].sum())
-    totals = RegionSummary("总计", total, total, bad, pass_rate(total, bad, config.decimals))
-    return rows, totals
+    return rows, _row("总计", checked, failed, config.decimals)

@@ -34,6 +34,7 @@ CHECKS: dict[str, Callable[[CheckContext], list[Finding]]] = {
     duplicate_on_platform.CODE: duplicate_on_platform.check,
     duplicate_filing.CODE: duplicate_filing.check,
     name_inconsistent.CODE: name_inconsistent.check,
+    deleted.NOT_CRAWLED: deleted.check_not_crawled,
     content_issue.CODE: content_issue.check,
 }
 

@@ -1,11 +1,16 @@
 """deleted_still_registered (已注销未在系统注销): the platform shows the account closed,
 banned or gone while a registry still lists it as operating ("账号已注销，未在全国政务新媒体
-信息报送系统注销").
+信息报送系统注销"); and not_crawled (未采集到(需核实)), the accounts a partial crawl did not reach.
 
-No crawler gives a clean "deleted" flag, so two kinds of evidence count:
-- the crawled record says 已注销 / 不存在 / 封禁;
-- the account is registered as operating on a platform the crawl covered, and the crawl did
-  not find it (no accepted link; confidence 0.8: a clerk should glance at it).
+No crawler gives a clean "deleted" flag, and real crawls find 50–96 % of a platform's accounts,
+so not being found is evidence of deletion only where the crawl of that platform is declared
+complete (``[checks] complete_platforms``):
+- the crawled record (an accepted link) says 已注销 / 不存在 / 封禁: deleted_still_registered;
+- registered as operating on a complete platform and not found (no link at all):
+  deleted_still_registered, marked as inferred (confidence 0.8);
+- registered as operating on a platform crawled only in part and not found: not_crawled, a
+  non-failing list for the clerk to check (未采集到，需核实);
+- a doubtful (review) link is neither: the pair is in 待人工核实.
 """
 
 from __future__ import annotations
@@ -13,40 +18,48 @@ from __future__ import annotations
 import pandas as pd
 
 from reconcile.checks.context import CheckContext
+from reconcile.checks.observed import crawl_coverage, registered_active, registered_platform, still_active
 from reconcile.result import Finding
 from reconcile.schema import GONE_STATUSES, SOURCE_LABELS, STATUS_LABELS
 
 CODE = "deleted_still_registered"
+NOT_CRAWLED = "not_crawled"
 
 
-def _still_active(status: object) -> bool:
-    return not isinstance(status, str) or status in ("active", "unknown")
+def _findings(ctx: CheckContext) -> dict[str, list[Finding]]:
+    v = ctx.view
+    out: dict[str, list[Finding]] = {CODE: [], NOT_CRAWLED: []}
+    matched = ctx.present("c_row") & (v["c_link"] == "match")
+    unlinked = ~ctx.present("c_row")
+    gone = matched & v["c_status"].isin(list(GONE_STATUSES))
+    platform = registered_platform(ctx)
+    missing = unlinked & platform.isin(list(ctx.crawled_platforms))
+    complete = set(ctx.config.complete_platforms)
+    coverage = crawl_coverage(ctx)
+    for row in ctx.rows(registered_active(ctx) & (gone | missing)):
+        active = [s for s, p in (("national", "n"), ("provincial", "p"))
+                  if not pd.isna(row.get(f"{p}_row")) and still_active(row.get(f"{p}_status"))]
+        regs = "、".join(SOURCE_LABELS[s] for s in active)
+        if row.get("c_link") == "match":
+            detail = f"平台显示{STATUS_LABELS[row.get('c_status')]}，{regs}仍为正常运营，未在系统中注销"
+            out[CODE].append(ctx.finding(CODE, row, detail, ctx.refs(row, (*active, "crawled"))))
+            continue
+        plat = row.get("n_platform") if isinstance(row.get("n_platform"), str) else row.get("p_platform")
+        if plat in complete:
+            detail = f"{plat}已完整采集，未找到该账号，{regs}仍为正常运营（推断已注销，请核实）"
+            out[CODE].append(ctx.finding(CODE, row, detail, ctx.refs(row, tuple(active)), confidence=0.8))
+        else:
+            share = coverage.get(plat, {}).get("rate")
+            reach = f"（本次采集覆盖该平台约{share:.0%}的备案账号）" if share is not None else ""
+            detail = f"平台采集中未找到该账号{reach}，{regs}仍为正常运营，需核实是否仍在运营"
+            out[NOT_CRAWLED].append(ctx.finding(NOT_CRAWLED, row, detail, ctx.refs(row, tuple(active)),
+                                                confidence=0.5))
+    return out
 
 
 def check(ctx: CheckContext) -> list[Finding]:
-    v = ctx.view
-    out: list[Finding] = []
-    active = pd.Series(False, index=v.index)
-    for p in ("n", "p"):
-        active |= ctx.present(f"{p}_row") & v[f"{p}_status"].map(_still_active).astype(bool)
-    matched = ctx.present("c_row") & (v["c_link"] == "match")
-    gone = matched & v["c_status"].isin(list(GONE_STATUSES))
-    platform = v["n_platform"].where(ctx.present("n_platform"), v["p_platform"])
-    missing = ~matched & platform.isin(list(ctx.crawled_platforms))
-    for row in ctx.rows(active & (gone | missing)):
-        active = [s for s, p in (("national", "n"), ("provincial", "p"))
-                  if not pd.isna(row.get(f"{p}_row")) and _still_active(row.get(f"{p}_status"))]
-        if not active:
-            continue
-        regs = "、".join(SOURCE_LABELS[s] for s in active)
-        if not pd.isna(row.get("c_row")) and row.get("c_link") == "match":
-            c_status = row.get("c_status")
-            if isinstance(c_status, str) and c_status in GONE_STATUSES:
-                detail = f"平台显示{STATUS_LABELS[c_status]}，{regs}仍为正常运营，未在系统中注销"
-                out.append(ctx.finding(CODE, row, detail, ctx.refs(row, (*active, "crawled"))))
-            continue
-        platform = row.get("n_platform") if isinstance(row.get("n_platform"), str) else row.get("p_platform")
-        if platform in ctx.crawled_platforms:
-            detail = f"平台采集中未找到该账号，{regs}仍为正常运营（请核实是否已注销）"
-            out.append(ctx.finding(CODE, row, detail, ctx.refs(row, tuple(active)), confidence=0.8))
-    return out
+    return ctx.memo("deleted_findings", lambda: _findings(ctx))[CODE]
+
+
+def check_not_crawled(ctx: CheckContext) -> list[Finding]:
+    return ctx.memo("deleted_findings", lambda: _findings(ctx))[NOT_CRAWLED]

@@ -3,7 +3,8 @@
 
 The window counts the checkpoint day itself: with a checkpoint of 2022-11-13 and 14 days, a
 post on 2022-10-31 or later keeps the account current (the 咸宁 notice's "10 月 31 日至 11 月
-13 日"). Only accounts the crawl found and shows as operating are judged; when the crawl has
+13 日"). Every in-scope account the crawl found operating is judged, filed or not (an unfiled
+account that has not posted is both ``unfiled`` and ``stale``: ``observed.observed``); when the crawl has
 no last-post time at all, the check says so once (a note) instead of guessing.
 """
 
@@ -13,7 +14,8 @@ import datetime as dt
 
 import pandas as pd
 
-from reconcile.checks.context import CheckContext, alive_crawled, date_zh_short
+from reconcile.checks.context import CheckContext, date_zh_short
+from reconcile.checks.observed import observed
 from reconcile.result import Finding
 
 CODE = "stale"
@@ -28,7 +30,7 @@ def days_since_post(ctx: CheckContext) -> pd.Series:
 
 def _days_since_post(ctx: CheckContext) -> pd.Series:
     v = ctx.view
-    judged = alive_crawled(v)
+    judged = observed(ctx)
     last = v["c_last_post_at"]
     if not pd.api.types.is_datetime64_any_dtype(last):   # build_view gives dates already: no second parse
         last = pd.to_datetime(last, errors="coerce")

@@ -284,6 +284,21 @@ def skipped_text(run: RunInfo) -> str | None:
             + "。这些行不会关联到备案账号，也不会列为问题，因此不在关联明细中。")
 
 
+def coverage_lines(run: RunInfo) -> list[str]:
+    """Per platform, how much of the registered accounts the crawl found (采集覆盖率), one line each."""
+    out = []
+    for plat, c in (run.coverage or {}).items():
+        registered, found = int(c.get("registered") or 0), int(c.get("found") or 0)
+        if not c.get("crawled"):
+            out.append(f"{plat}：未采集（备案在运营 {registered} 个，均未检查）")
+            continue
+        rate = f"{found / registered:.1%}" if registered else "—"
+        how = ("已声明完整采集，未找到的账号推断为已注销" if c.get("complete")
+               else "部分采集，未找到的账号列入“未采集到(需核实)”，不计入不合格")
+        out.append(f"{plat}：采集到备案在运营账号 {found}/{registered}（{rate}），{how}")
+    return out
+
+
 def pass_rate(checked: int, failed: int, decimals: int = 2) -> float:
     """合格率 in percent, rounded half-up: (检查数 - 不合格数) / 检查数."""
     if checked <= 0:

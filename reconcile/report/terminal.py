@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from reconcile.report.safe import (
+    coverage_lines,
     date_zh,
     fail_kinds,
     finding_detail,
@@ -63,6 +64,8 @@ def _header(result: Result, console: Console) -> None:
     skipped = sum((run.crawled_skipped or {}).values())
     if skipped:
         console.print(f"  其中平台采集名单 {skipped} 行与本次核查无关，未参与比对（原因见报告“说明”）")
+    for line in coverage_lines(run):
+        console.print(f"  采集覆盖率 {terminal_text(line)}")
 
 
 def _counts(result: Result, console: Console) -> None:

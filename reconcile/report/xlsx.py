@@ -41,6 +41,7 @@ from reconcile.report.safe import (
     FindingTexts,
     atomic_write,
     clean_cell_text,
+    coverage_lines,
     csv_safe_column,
     date_zh,
     display_width,
@@ -461,6 +462,7 @@ def _write_about(wb: Workbook, result: Result) -> None:
         ["待人工核实", len(result.review_links) if "status" in result.links.columns else 0],
         ["数据问题", len(result.warnings)],
         *[["未比对的采集行", text] for text in [skipped_text(run)] if text],
+        *[["采集覆盖率", text] for text in coverage_lines(run)],
         *[["未判断事项", note] for note in result.notes],
     ]
     inputs = [[source_label(i.source), i.path, i.rows, i.sha256, i.encoding, i.sheet, i.header_row]
