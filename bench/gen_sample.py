@@ -30,6 +30,9 @@ TOML = """# reconcile 配置：示例数据（咸宁市 2022 年第四季度）
 checkpoint = "2022-11-13"   # 监测点
 quarter = "2022Q4"
 scope = ["咸宁市"]           # 核查范围
+
+[checks]
+complete_platforms = ["微信公众号"]   # 采集完整的平台：未采集到的在运营账号推断为已注销
 """
 
 
@@ -280,7 +283,8 @@ def write_manual(out_dir: Path, truth: dict[str, Any]) -> None:
                 "owner": a["owner"], "region": a.get("region"), "account": a["id"],
                 "records": [{"source": "manual", "row": i + 2}]
                 + [{"source": s, "row": a[f"{s}_row"]} for s in ("national", "provincial", "crawled")]})
-    truth["kinds"] = [*truth["kinds"], "content_issue"]
+    # the sample's crawl finds every account of the other platforms: none is not_crawled
+    truth["kinds"] = [*truth["kinds"], "not_crawled", "content_issue"]
     write_truth(out_dir / "truth.json", truth)
 
 
@@ -330,7 +334,7 @@ def readme(s: Sample, truth: dict[str, Any]) -> str:
         "最近发布时间、粉丝数 |",
         "| `manual.csv` | 人工检查问题表（UTF-8 带 BOM）：工作人员读帖发现的内容问题（严重表述错误、互动回应差），"
         "每行一个账号 |",
-        "| `reconcile.toml` | `checkpoint = \"2022-11-13\"`、`quarter = \"2022Q4\"`、`scope = [\"咸宁市\"]` |",
+        "| `reconcile.toml` | `checkpoint = \"2022-11-13\"`、`quarter = \"2022Q4\"`、`scope = [\"咸宁市\"]`、`complete_platforms = [\"微信公众号\"]`（微信公众号为完整采集） |",
         "| `truth.json` | 标准答案：每个账号在三个文件中的行号（Excel 行号，标题行、表头行计入；CSV 行号，表头为第 1 行），"
         "以及应发现的问题（见下） |",
         "",
@@ -381,7 +385,8 @@ def readme(s: Sample, truth: dict[str, Any]) -> str:
         "- `provincial.xlsx`: provincial platform export, a merged title on row 1, header on row 2 (line breaks and "
         "spaces in header cells, different wording), a `市直/县市区` column.",
         "- `crawled.csv`: what the platforms show, GB18030.",
-        "- `reconcile.toml`: checkpoint 2022-11-13, quarter 2022Q4, scope 咸宁市.",
+        "- `reconcile.toml`: checkpoint 2022-11-13, quarter 2022Q4, scope 咸宁市, the 微信公众号 crawl declared "
+        "complete (so an account it does not find is inferred deleted).",
         "- `truth.json`: for every account its row in each file (Excel row numbers with the title/header rows "
         "counted; CSV line numbers, header = 1) and the findings an exact audit reports (table above). Score a run "
         "with `python bench/score.py result.json sample_data/truth.json`.",

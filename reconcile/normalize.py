@@ -202,9 +202,38 @@ def _key_of_norm(text: str | None) -> str | None:
                 if text.endswith(suffix) and len(text) - len(suffix) >= 2:
                     text = text[: -len(suffix)]
                     break
+        if text and text[-1] == ")" and "(" in text:
+            cut = text.rindex("(")
+            if cut >= 2 and _is_platform_label(text[cut + 1:-1]):
+                text = text[:cut]   # "咸宁民政(微信)", "平安睢县(公众号)": the platform, not the name
+        if text and text[-1] in _LABEL_LAST:
+            for label in _PLATFORM_WORDS:
+                if text.endswith(label) and len(text) - len(label) >= 3:
+                    text = text[: -len(label)]
+                    break
         if text == before:
             break
+    if text and "-" in text:
+        # "商丘市-开发区派出所" = "商丘市开发区派出所" (normalised again: a dash may have kept two
+        # characters from composing)
+        text = normalize_text(text.replace("-", "")) or text
     return text or None
+
+
+# platform words a name may carry at its end ("通山文旅抖音号"); with brackets any platform label
+_PLATFORM_WORDS = tuple(sorted(("微信公众号", "公众号", "抖音号", "快手号", "头条号", "视频号", "微信号",
+                                "百家号", "企鹅号", "小红书号"), key=len, reverse=True))
+_LABEL_LAST = frozenset(w[-1] for w in _PLATFORM_WORDS)
+
+
+def _is_platform_label(text: str) -> bool:
+    """A bracketed word naming a platform or an account type: 微信, 公众号, 微博, 抖音号, 订阅号 …"""
+    if not text or len(text) > 8:
+        return False
+    if text in _SUFFIX_FORMS or text in _PLATFORM_EXACT or text in PLATFORMS:
+        return True
+    return any(text.endswith(w) for w in ("号", "微博", "微信", "抖音", "快手", "头条")) and (
+        normalize_platform(text)[0] != "其他" or text.endswith(_PLATFORM_WORDS))
 
 
 # --------------------------------------------------------------------------------------------

@@ -308,11 +308,13 @@ def _review_links(np_reviews: pd.DataFrame, prepared: dict[str, pd.DataFrame], r
         "n": np_reviews["n"].astype("Int64"), "p": np_reviews["p"].astype("Int64"),
         "c": pd.array([pd.NA] * n, dtype="Int64"), "np_score": np_reviews["score"].to_numpy(dtype=float),
         "np_link": "review", "c_score": np.nan, "c_link": None,
+        "np_why": np_reviews["why"].to_numpy(), "c_why": None,
     })
     return _links_table(label_regions(build_view(pairs, prepared), resolver, scope))
 
 
-_LINK_VIEW_COLUMNS = ("n_row", "p_row", "c_row", "np_score", "c_score", "np_link", "c_link", "region_label",
+_LINK_VIEW_COLUMNS = ("n_row", "p_row", "c_row", "np_score", "c_score", "np_link", "c_link", "np_why", "c_why",
+                      "region_label",
                       *(f"{p}_{f}" for f in ("platform", "name", "owner", "account_id", "name_key", "owner_core")
                         for p in ("n", "p", "c")))
 
@@ -344,10 +346,23 @@ def _links_table(view: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFr
         "national_name": v["n_name"],
         "provincial_name": v["p_name"],
         "crawled_name": v["c_name"],
+        "why": _why(v, review.to_numpy()),
     })
     if review.any():  # a doubtful link is keyed by the records it proposes (see review.pair_keys)
         links.loc[review.to_numpy(), "key"] = pair_keys(view.iloc[np.flatnonzero(multi)[review.to_numpy()]]).to_numpy()
     return links[list(LINK_COLUMNS)].reset_index(drop=True)
+
+
+def _why(v: pd.DataFrame, review: np.ndarray) -> np.ndarray:
+    """For doubtful links, the evidence behind the doubtful score(s) (link.weights.explain)."""
+    out = np.full(len(v), None, dtype=object)
+    if not review.any():
+        return out
+    parts = [np.where(v[f"{s}_link"].to_numpy(dtype=object) == "review", v[f"{s}_why"].to_numpy(dtype=object), None)
+             if f"{s}_why" in v.columns else np.full(len(v), None, dtype=object) for s in ("np", "c")]
+    for i in np.flatnonzero(review).tolist():
+        out[i] = "；".join(str(p[i]) for p in parts if isinstance(p[i], str)) or None
+    return out
 
 
 def _finding_keys(findings: list, keys: pd.Series) -> list[str | None]:

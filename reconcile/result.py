@@ -157,6 +157,7 @@ LINK_COLUMNS = (
     "national_row", "provincial_row", "crawled_row", "score", "status",
     "platform", "name", "owner", "region",
     "national_name", "provincial_name", "crawled_name",
+    "why",  # doubtful links: the evidence and its estimated weight (link.weights.explain)
 )
 
 

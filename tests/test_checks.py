@@ -51,9 +51,9 @@ def crawl_row(reg: tuple, status: str = "正常", cert: str = "政府机构认�
     return (name, platform, acc_type if type_ is None else type_, acc_id, owner, cert, status)
 
 
-def run_case(tmp_path: Path, national, provincial, crawled, scope=("咸宁市",)):
+def run_case(tmp_path: Path, national, provincial, crawled, scope=("咸宁市",), **settings):
     inputs = write_case(tmp_path, national, provincial, crawled)
-    result = run(Config(scope=scope), inputs)
+    result = run(Config(scope=scope, **settings), inputs)
     return {(f.kind, f.field, f.name, tuple((r.source, r.row) for r in f.records)) for f in result.findings}
 
 
@@ -84,17 +84,19 @@ def test_wrong_type_names_the_correction(tmp_path):
 
 def test_deleted_on_platform_but_registered(tmp_path):
     """Expected: 通城旅游 is 已注销 on 抖音 (crawled row 4) but active in both registries; 崇阳文旅 was
-    not found at all by the crawl of 抖音 (registries row 5). 通城档案 is closed in both registries: fine."""
+    not found at all by the crawl of 抖音 (registries row 5): on a crawl declared complete that is
+    an inferred deletion, on a partial crawl only 未采集到(需核实), which fails nobody. 通城档案 is
+    closed in both registries: fine."""
     gone = ("通城旅游", "抖音", "", "66001", "通城县文化和旅游局", "通城县", "正常")
     missing = ("崇阳文旅", "抖音", "", "66002", "崇阳县文化和旅游局", "崇阳县", "正常运营")
     closed = ("通城档案", "抖音", "", "66003", "通城县档案馆", "通城县", "已注销")
     reg = BASE + [gone, missing, closed]
     crawled = [crawl_row(r) for r in BASE] + [crawl_row(gone, status="已注销")]
-    got = run_case(tmp_path, reg, reg, crawled)
-    assert got == {
-        ("deleted_still_registered", None, "通城旅游", (("national", 4), ("provincial", 4), ("crawled", 4))),
-        ("deleted_still_registered", None, "崇阳文旅", (("national", 5), ("provincial", 5))),
-    }
+    shown_gone = ("deleted_still_registered", None, "通城旅游", (("national", 4), ("provincial", 4), ("crawled", 4)))
+    partial = run_case(tmp_path / "partial", reg, reg, crawled)
+    assert partial == {shown_gone, ("not_crawled", None, "崇阳文旅", (("national", 5), ("provincial", 5)))}
+    complete = run_case(tmp_path / "complete", reg, reg, crawled, complete_platforms=("抖音",))
+    assert complete == {shown_gone, ("deleted_still_registered", None, "崇阳文旅", (("national", 5), ("provincial", 5)))}
 
 
 def test_registry_mismatch_fields(tmp_path):

@@ -16,7 +16,8 @@ account            quarter 1                              quarter 2
 咸安交通           clean                                  no post since 2022-12 → 新发现 (stale)
 咸安应急 (抖音)    doubtful link → clerk: 同一账号          linked as a match, no longer asked
 咸安卫健 (快手)    doubtful link → clerk: 不同账号          registry name shifted (咸安区卫生健康):
-                                                          still never linked, not asked again
+                   (a doubtful link accuses nobody:       still never linked, not asked again:
+                   neither unfiled nor deleted yet)       瞒报漏报 + 已注销未在系统注销 → 新发现
 =================  =====================================  ======================================
 """
 
@@ -82,7 +83,9 @@ def _write_quarter(folder: Path, q: int) -> Path:
     (folder / "crawled.csv").write_text("\n".join([CRAWLED_HEADER, *_crawled(q)]) + "\n", encoding="utf-8")
     checkpoint, quarter = ("2022-11-13", "2022Q4") if q == 1 else ("2023-03-31", "2023Q1")
     (folder / "reconcile.toml").write_text(
-        f'checkpoint = "{checkpoint}"\nquarter = "{quarter}"\nscope = ["咸宁市"]\n', encoding="utf-8")
+        f'checkpoint = "{checkpoint}"\nquarter = "{quarter}"\nscope = ["咸宁市"]\n'
+        # this crawl lists every account of its platforms: not found there means gone
+        '[checks]\ncomplete_platforms = ["微信公众号", "微博", "抖音", "快手"]\n', encoding="utf-8")
     return folder
 
 
@@ -155,6 +158,9 @@ def test_quarter_one_asks_for_review_and_is_stored(two_quarters):
     assert any("采集:抖音|id:dy01" in k for k in keys)
     assert steps["runs1"] == [("2022Q4",)]
     assert steps["findings1"] == len(_json(base, "q1.json")["findings"])
+    # a doubtful link is for a person to decide: neither side of it is a failing finding yet
+    names1 = {f["name"] for f in _json(base, "q1.json")["findings"]}
+    assert not names1 & {"咸安应急发布", "咸安健康卫士", "咸安区应急管理局", "咸安卫生健康"}
     with sqlite3.connect(base / "reconcile.db") as con:
         assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] >= 1
 
@@ -199,13 +205,13 @@ def test_quarter_two_rechecks_last_quarter(two_quarters):
     assert recheck[("stale", "咸安旅游")] == "仍未整改"
     assert recheck[("stale", "咸安文旅")] == "已注销(需系统关停)"
     assert recheck[("stale", "咸安交通")] == "新发现"
-    assert recheck[("unfiled", "咸安健康卫士")] == "仍未整改"
-    # renamed in the registry (咸安卫生健康 → 咸安区卫生健康): the same problem, not a new one
-    assert recheck[("deleted_still_registered", "咸安卫生健康")] == "仍未整改"
-    assert ("deleted_still_registered", "咸安区卫生健康") not in recheck
+    # held by a doubtful link last quarter (no finding then), decided 不同账号: reported now, as new
+    assert recheck[("unfiled", "咸安健康卫士")] == "新发现"
+    assert recheck[("deleted_still_registered", "咸安区卫生健康")] == "新发现"
     # the deletion of 咸安文旅 is reported once, as 已注销(需系统关停), not also as 新发现
     assert ("deleted_still_registered", "咸安文旅") not in recheck
-    assert [s for (_, name), s in recheck.items() if s == "新发现"] == ["新发现"]
+    assert sorted(name for (_, name), s in recheck.items() if s == "新发现") == ["咸安交通", "咸安健康卫士",
+                                                                                 "咸安区卫生健康"]
     assert all(r["previous_quarter"] == "2022Q4" for r in _json(base, "q2.json")["recheck"] if r["status"] != "新发现")
     ws = openpyxl.load_workbook(base / "2023Q1" / "政务新媒体核查报告_2023Q1.xlsx", read_only=True)["复查情况"]
     rows = list(ws.iter_rows(values_only=True))

@@ -24,17 +24,19 @@ import pandas as pd
 from reconcile.batch import Background
 from reconcile.config import LinkSettings
 from reconcile.link.candidates import candidate_pairs
-from reconcile.link.score import assign_one_to_one, compare, score
+from reconcile.link.score import Scored, assign_one_to_one, compare, score
 from reconcile.normalize import NOT_OFFICIAL, name_key
 
-ACCOUNT_COLUMNS = ("n", "p", "c", "np_score", "np_link", "c_score", "c_link")
+ACCOUNT_COLUMNS = ("n", "p", "c", "np_score", "np_link", "c_score", "c_link", "np_why", "c_why")
+# pairs scored in this band get the evidence behind their score written out (待人工核实 shows it)
+_EXPLAIN_BAND = (0.2, 0.999)
 
 
 @dataclass(frozen=True)
 class Accounts:
     frame: pd.DataFrame        # ACCOUNT_COLUMNS; n/p/c are Int64 positions into the frames
     candidate_pairs: int       # how many pairs were compared, both stages
-    np_reviews: pd.DataFrame   # doubtful national ↔ provincial pairs (n, p, score): kept apart, listed for review
+    np_reviews: pd.DataFrame   # doubtful national ↔ provincial pairs (n, p, score, why): kept apart, listed for review
 
 
 def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
@@ -55,6 +57,7 @@ def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
     out["name_core"] = name_key.where(~official, _map_unique(name_key[official], strip_region))
     places = _map_unique(name_key[official], find_places).reindex(out.index)
     out["name_places"] = places.map(lambda v: v if isinstance(v, frozenset) else _NO_PLACES)
+    out["platform_family"] = out["platform"].map(lambda p: _FAMILY.get(p, p) if isinstance(p, str) else p)
     ids = out["account_id"].astype("string").str.strip().str.lower()
     out["id_cmp"] = ids.where(ids.str.len() > 0)
     out["id_kind"] = np.where(out["id_cmp"].isna(), None,
@@ -63,6 +66,8 @@ def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
 
 
 _NO_PLACES: frozenset[str] = frozenset()
+# platforms a registry confuses with each other (视频号 filed for 公众号, 公众号 for 小程序)
+_FAMILY = {"微信公众号": "微信", "微信视频号": "微信", "微信小程序": "微信"}
 
 
 def _owner_from_info(text: object) -> str | None:
@@ -82,16 +87,45 @@ def _link_pairs(left: pd.DataFrame, right: pd.DataFrame) -> tuple[pd.DataFrame, 
     pairs = candidate_pairs(left, right)
     if len(pairs) == 0:
         return pd.DataFrame({"left": pd.Series(dtype=np.int64), "right": pd.Series(dtype=np.int64),
-                             "score": pd.Series(dtype=float), "exact": pd.Series(dtype=np.int8)}), 0
+                             "score": pd.Series(dtype=float), "exact": pd.Series(dtype=np.int8),
+                             "why": pd.Series(dtype=object), "unit": pd.Series(dtype=bool)}), 0
     feats = compare(pairs, left, right)
+    scored = score(feats)
     out = pd.DataFrame({
         "left": pairs.get_level_values(0).to_numpy(dtype=np.int64),
         "right": pairs.get_level_values(1).to_numpy(dtype=np.int64),
-        "score": score(feats),
+        "score": scored.scores,
         # exact name agreement breaks ties in favour of the identical name
         "exact": (feats["name"].to_numpy() == 1.0).astype(np.int8),
+        "why": _explanations(scored),
+        # same owner on the same platform, no veto (see _same_unit_leftovers)
+        "unit": (scored.levels["owner"] == 1) & (scored.levels["platform"] == 1) & ~scored.veto,
     })
     return out, len(pairs)
+
+
+def _explanations(scored: Scored) -> np.ndarray:
+    """The evidence behind each doubtful score (None for clear pairs)."""
+    out = np.full(len(scored.scores), None, dtype=object)
+    lo, hi = _EXPLAIN_BAND
+    for i in np.flatnonzero((scored.scores >= lo) & (scored.scores < hi)).tolist():
+        out[i] = scored.why(i)
+    return out
+
+
+def _same_unit_leftovers(fc: pd.DataFrame, kept: np.ndarray) -> pd.DataFrame:
+    """Pairs of a filed account and a crawled record, both left without a partner, that share
+    the unit (same owner) and the platform: under "one unit, one account per platform" that is
+    most likely a renamed account, so neither may stand as 瞒报漏报 / 未采集到 on its own. They go
+    to 待人工核实 (one-to-one, best score first); a person decides."""
+    taken_a = set(fc.loc[kept, "account"].tolist())
+    taken_c = set(fc.loc[kept, "right"].tolist())
+    rest = fc[~kept & fc["unit"].to_numpy(dtype=bool)]
+    rest = rest[~rest["account"].isin(taken_a) & ~rest["right"].isin(taken_c)]
+    if not len(rest):
+        return rest
+    keep = assign_one_to_one(rest["account"].to_numpy(), rest["right"].to_numpy(), rest["score"].to_numpy(), 0.0)
+    return rest[keep]
 
 
 def _apply_decisions(pairs: pd.DataFrame, left: str, right: str,
@@ -109,7 +143,7 @@ def _apply_decisions(pairs: pd.DataFrame, left: str, right: str,
 
 
 # every column candidates.candidate_pairs and score.compare read
-COMPARED_COLUMNS = ("platform", "account_id", "name_key", "name_core", "name_places", "owner_norm", "owner_core",
+COMPARED_COLUMNS = ("platform", "platform_family", "account_id", "name_key", "name_core", "name_places", "owner_norm", "owner_core",
                     "id_cmp", "id_kind", "city", "county", "verified_kind")
 
 
@@ -177,7 +211,8 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
     p_idx = np.arange(len(provincial))
     filed = pd.concat([
         pd.DataFrame({"n": linked_n, "p": linked_p, "np_score": np_links["score"].to_numpy(),
-                      "np_link": _status(np_links["score"].to_numpy(), settings)}),
+                      "np_link": _status(np_links["score"].to_numpy(), settings),
+                      "np_why": np_links["why"].to_numpy()}),
         pd.DataFrame({"n": np.setdiff1d(n_idx, linked_n), "p": -1}),
         pd.DataFrame({"n": -1, "p": np.setdiff1d(p_idx, linked_p)}),
     ], ignore_index=True)
@@ -196,15 +231,18 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
                 .drop_duplicates(["account", "right"], keep="first"))
         keep = assign_one_to_one(fc["account"].to_numpy(), fc["right"].to_numpy(),
                                  fc["score"].to_numpy(), settings.review_threshold)
-        fc = fc[keep]
+        fc = pd.concat([fc[keep], _same_unit_leftovers(fc, keep)])
     filed["c"] = -1
     filed["c_score"] = np.nan
     filed["c_link"] = None
+    filed["c_why"] = None
     if len(fc):
         acc = fc["account"].to_numpy(dtype=np.int64)
         filed.loc[acc, "c"] = fc["right"].to_numpy()
         filed.loc[acc, "c_score"] = fc["score"].to_numpy()
-        filed.loc[acc, "c_link"] = _status(fc["score"].to_numpy(), settings)
+        filed.loc[acc, "c_link"] = np.where(fc["unit"].to_numpy(dtype=bool) & (fc["score"].to_numpy() < settings.review_threshold),
+                                            "review", _status(fc["score"].to_numpy(), settings))
+        filed.loc[acc, "c_why"] = fc["why"].to_numpy()
 
     c_unlinked = np.setdiff1d(np.arange(len(crawled)), filed["c"].to_numpy())
     accounts = pd.concat([filed, pd.DataFrame({"n": -1, "p": -1, "c": c_unlinked})], ignore_index=True)
@@ -212,5 +250,5 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
         accounts[col] = accounts[col].astype("Int64").replace(-1, pd.NA)
     accounts = accounts[list(ACCOUNT_COLUMNS)]
     reviews = pd.DataFrame({"n": np_reviews["left"].to_numpy(), "p": np_reviews["right"].to_numpy(),
-                            "score": np_reviews["score"].to_numpy()})
+                            "score": np_reviews["score"].to_numpy(), "why": np_reviews["why"].to_numpy()})
     return Accounts(frame=accounts, candidate_pairs=int(n1 + n2 + n3), np_reviews=reviews)

@@ -1,24 +1,18 @@
 """Score candidate pairs from their comparison vectors, then assign one-to-one.
 
-The score is a hand-set combination, documented here because clerks ask "why did it link
-these?":
-
-- base = 0.80 × name similarity + 0.15 × owner similarity + 0.05 × full-owner similarity
-  (name alone when the owner is unknown on either side); name similarity is the better of
-  the whole name and the name with place names removed;
-- the same account id on the same platform is strong evidence: ≥ 0.90 whatever the names
-  (renamed accounts keep their id);
-- two different ids of the same kind halve the score: an account keeps its id for life, so
-  two ids are two accounts unless everything else agrees (then it is still only a review);
-- numbers that differ ("一大队"/"二大队"), place names that differ ("平安通山"/"平安崇阳") or
-  derived regions that differ (通山县 vs 崇阳县) multiply the score by 0.4.
+The score is a Fellegi–Sunter posterior probability whose weights are estimated by EM from
+the candidate pairs of the run (``weights``); hard negatives (different numbers, places,
+counties) are vetoes. ``explain`` says, for 待人工核实, which evidence counted how much.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from reconcile.link import weights
 from reconcile.link._rl import Compare
 from reconcile.link.features import (
     ExactAgree,
@@ -38,6 +32,7 @@ def compare(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFrame) -> pd
     cmp.add(ExactAgree("id_cmp", "id_cmp", label="id"))
     cmp.add(ExactAgree("id_kind", "id_kind", label="id_kind"))
     cmp.add(ExactAgree("platform", "platform", label="same_platform"))
+    cmp.add(ExactAgree("platform_family", "platform_family", label="same_family"))
     cmp.add(ExactAgree("city", "city", label="same_city"))
     cmp.add(ExactAgree("county", "county", label="same_county"))
     cmp.add(NumeralConflict("name_key", "name_key", label="numeral_conflict"))
@@ -45,33 +40,25 @@ def compare(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFrame) -> pd
     return cmp.compute(pairs, left, right)
 
 
-def score(features: pd.DataFrame) -> np.ndarray:
-    """One score in [0, 1] per comparison vector (see the module docstring)."""
-    f = features
-    name = np.fmax(f["name"].to_numpy(), f["name_core"].fillna(0).to_numpy())
-    name = np.nan_to_num(name, nan=0.0)
-    owner = f["owner"].to_numpy()
-    owner_full = np.nan_to_num(f["owner_full"].to_numpy(), nan=0.0)
-    has_owner = ~np.isnan(owner)
-    base = np.where(has_owner, 0.80 * name + 0.15 * np.nan_to_num(owner) + 0.05 * owner_full, name)
+@dataclass(frozen=True)
+class Scored:
+    scores: np.ndarray
+    model: weights.Model
+    levels: dict[str, np.ndarray]
+    veto: np.ndarray
 
-    same_platform = f["same_platform"].to_numpy() == 1.0
-    id_eq = f["id"].to_numpy() == 1.0
-    # ids of different kinds (微信号 vs 原始ID gh_…) are not comparable
-    id_comparable = f["id_kind"].to_numpy() == 1.0
-    id_ne = (f["id"].to_numpy() == 0.0) & id_comparable
+    def why(self, i: int) -> str:
+        return weights.explain(self.model, self.levels, i, bool(self.veto[i]))
 
-    s = base.copy()
-    strong = id_eq & same_platform
-    s = np.where(strong, 0.90 + 0.10 * base, s)
-    cross = id_eq & ~same_platform
-    s = np.where(cross, np.where(name >= 0.8, 0.85 + 0.1 * name, 0.3 * base), s)
-    s = np.where(id_ne, s * 0.5, s)
 
-    region_conflict = (f["same_city"].to_numpy() == 0.0) | (f["same_county"].to_numpy() == 0.0)
-    conflict = (f["numeral_conflict"].to_numpy() == 1.0) | (f["place_conflict"].to_numpy() == 1.0) | region_conflict
-    s = np.where(conflict & ~strong, s * 0.4, s)
-    return np.clip(s, 0.0, 1.0)
+def score(features: pd.DataFrame) -> Scored:
+    """One score in [0, 1] per comparison vector: P(one account | evidence), vetoes applied."""
+    lv = weights.levels(features)
+    veto = weights.vetoed(features)
+    model = weights.estimate(lv, ~veto)
+    p = weights.probability(model.match_weight(lv))
+    p = np.where(veto, p * weights.VETO_FACTOR, p)
+    return Scored(scores=np.clip(p, 0.0, 1.0), model=model, levels=lv, veto=veto)
 
 
 def assign_one_to_one(left: np.ndarray, right: np.ndarray, scores: np.ndarray,

@@ -73,7 +73,7 @@ SUMMARY_HEADERS = ("序号", "地区", "政务新媒体总数", "抽查政务新
 FINDING_HEADERS = ("序号", "存在的突出问题", "所属地区", "新媒体类型", "政务新媒体名称", "主办单位",
                    "问题说明", "是否计入不合格", "来源")
 REVIEW_HEADERS = ("序号", "核实键", "新媒体类型", "全国系统名称", "全国系统行", "省级平台名称", "省级平台行",
-                  "平台采集名称", "平台采集行", "相似度", "核实结论")
+                  "平台采集名称", "平台采集行", "相似度", "判断依据", "核实结论")
 LINK_HEADERS = ("平台", "名称", "主办单位", "地区", "全国系统行", "省级平台行", "平台采集行", "相似度", "状态")
 REVIEW_HEADER_ROW = 2
 REVIEW_KEY_HEADER = "核实键"
@@ -349,14 +349,17 @@ def _write_review(wb: Workbook, result: Result) -> None:
         [i, *vals] for i, vals in enumerate(zip(
             _text_values(review, "key"), _text_values(review, "platform"),
             _text_values(review, "national_name"), nat, _text_values(review, "provincial_name"), prov,
-            _text_values(review, "crawled_name"), crawl, score, [None] * len(review), strict=True), 1)
+            _text_values(review, "crawled_name"), crawl, score, _text_values(review, "why"), [None] * len(review),
+            strict=True), 1)
     ]
     cols = [_Col("序号", center=True), _Col(REVIEW_KEY_HEADER, max_width=40), _Col("新媒体类型", max_width=16),
             _Col("全国系统名称", wrap=True, max_width=28), _Col("全国系统行", center=True),
             _Col("省级平台名称", wrap=True, max_width=28), _Col("省级平台行", center=True),
             _Col("平台采集名称", wrap=True, max_width=28), _Col("平台采集行", center=True),
-            _Col("相似度", center=True, number_format="0.00"), _Col(REVIEW_DECISION_HEADER, center=True)]
-    note = (f"说明：请逐行核对下列可能是同一账号的记录，在“{REVIEW_DECISION_HEADER}”列下拉选择"
+            _Col("相似度", center=True, number_format="0.00"), _Col("判断依据", wrap=True, max_width=40),
+            _Col(REVIEW_DECISION_HEADER, center=True)]
+    note = ("说明：“相似度”是按本次数据估计的同一账号概率，“判断依据”列出各项证据及其权重（正数支持、负数反对）。"
+            f"请逐行核对下列可能是同一账号的记录，在“{REVIEW_DECISION_HEADER}”列下拉选择"
             f"“{REVIEW_CHOICES[0]}”或“{REVIEW_CHOICES[1]}”（不确定的留空），保存后运行 "
             "reconcile review <本报告.xlsx> 导入核实结论，下次运行将按结论关联。请勿修改“核实键”列。")
     sheet = _TableSheet(wb, SHEET_REVIEW, cols, rows[:_SAMPLE_ROWS], above=[(note, "note")],
