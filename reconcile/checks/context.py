@@ -249,13 +249,15 @@ def typo_equal(a: str, b: str, min_len: int = 5) -> bool:
             and _NUMERALS.findall(a) == _NUMERALS.findall(b))
 
 
-def unit_keys(view: pd.DataFrame) -> pd.Series:
+def unit_keys(view: pd.DataFrame, fold_typos: bool = True) -> pd.Series:
     """Per account, the unit that runs it: its place (province/city/county) + owner core
     (registry values first); NA when no owner is known.
 
     A spelling seen in one record only, one character away from a spelling seen in two or
     more records of the same place, is a typo of it ("咸安区第40实验雪校"); two spellings each
     seen repeatedly are two units, even one character apart ("湾坪社区", "青坪社区").
+    ``fold_typos=False``: spellings as written (sub-units one character apart, 中岭财政所 and
+    中堰财政所, stay two units even when one is seen once).
     """
     owner = first_text(view, "owner_core")
     place = (first_text(view, "province").fillna("") + "|" + first_text(view, "city").fillna("") + "|"
@@ -264,6 +266,8 @@ def unit_keys(view: pd.DataFrame) -> pd.Series:
     records = pd.concat([pd.DataFrame({"place": place, "owner": view[f"{p}_owner_core"]}) for p in ("n", "p", "c")])
     records = records[records["owner"].notna() & (records["owner"] != "")]
     key = (place + "|" + owner.where(ok, "")).where(ok)
+    if not fold_typos:
+        return key
     canon = _typo_spellings(records)
     if canon:
         fixed = key.map(canon)
@@ -331,9 +335,9 @@ def _one_apart(queries: list[str], targets: list[str]) -> list[list[int]]:
     return [np.flatnonzero(r).tolist() for r in near]
 
 
-def shared_unit_keys(ctx: CheckContext) -> pd.Series:
-    """unit_keys(ctx.view), computed once for all the checks that need it."""
-    return ctx.memo("unit_keys", lambda: unit_keys(ctx.view))
+def shared_unit_keys(ctx: CheckContext, fold_typos: bool = True) -> pd.Series:
+    """unit_keys(ctx.view, fold_typos), computed once for all the checks that need it."""
+    return ctx.memo(("unit_keys", fold_typos), lambda: unit_keys(ctx.view, fold_typos))
 
 
 def active_accounts(view: pd.DataFrame) -> pd.Series:

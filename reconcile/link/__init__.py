@@ -87,7 +87,7 @@ def _link_pairs(left: pd.DataFrame, right: pd.DataFrame) -> tuple[pd.DataFrame, 
     pairs = candidate_pairs(left, right)
     if len(pairs) == 0:
         return pd.DataFrame({"left": pd.Series(dtype=np.int64), "right": pd.Series(dtype=np.int64),
-                             "score": pd.Series(dtype=float), "exact": pd.Series(dtype=np.int8),
+                             "score": pd.Series(dtype=float), "weight": pd.Series(dtype=float), "exact": pd.Series(dtype=np.int8),
                              "why": pd.Series(dtype=object), "unit": pd.Series(dtype=bool)}), 0
     feats = compare(pairs, left, right)
     scored = score(feats)
@@ -95,6 +95,8 @@ def _link_pairs(left: pd.DataFrame, right: pd.DataFrame) -> tuple[pd.DataFrame, 
         "left": pairs.get_level_values(0).to_numpy(dtype=np.int64),
         "right": pairs.get_level_values(1).to_numpy(dtype=np.int64),
         "score": scored.scores,
+        # the log-odds behind the score: it orders pairs whose probabilities both round to 1.0
+        "weight": scored.weight,
         # exact name agreement breaks ties in favour of the identical name
         "exact": (feats["name"].to_numpy() == 1.0).astype(np.int8),
         "why": _explanations(scored),
@@ -138,6 +140,7 @@ def _apply_decisions(pairs: pd.DataFrame, left: str, right: str,
         sure = confirm(pairs, left, right)
         if sure.any():
             pairs = pairs.assign(score=np.where(sure, 1.0, pairs["score"].to_numpy()),
+                                 weight=np.where(sure, np.inf, pairs["weight"].to_numpy()),
                                  exact=np.where(sure, 1, pairs["exact"].to_numpy()).astype(np.int8))
     return pairs
 
@@ -191,7 +194,7 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
         np_pairs, n1 = _link_pairs(national, provincial)
         step(1, 3)
         np_pairs = _apply_decisions(np_pairs, "national", "provincial", forbid, confirm)
-        np_pairs = np_pairs.sort_values(["score", "exact"], ascending=False, kind="stable")
+        np_pairs = np_pairs.sort_values(["weight", "exact"], ascending=False, kind="stable")
         keep = assign_one_to_one(np_pairs["left"].to_numpy(), np_pairs["right"].to_numpy(),
                                  np_pairs["score"].to_numpy(), settings.review_threshold)
         np_links = np_pairs[keep & (np_pairs["score"].to_numpy() >= settings.match_threshold)]
@@ -227,7 +230,7 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
     pc = pc.assign(account=acc_of_p.reindex(pc["left"]).to_numpy())
     fc = pd.concat([nc, pc], ignore_index=True)
     if len(fc):
-        fc = (fc.sort_values(["score", "exact"], ascending=False, kind="stable")
+        fc = (fc.sort_values(["weight", "exact"], ascending=False, kind="stable")
                 .drop_duplicates(["account", "right"], keep="first"))
         keep = assign_one_to_one(fc["account"].to_numpy(), fc["right"].to_numpy(),
                                  fc["score"].to_numpy(), settings.review_threshold)

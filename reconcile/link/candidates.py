@@ -5,7 +5,8 @@ from exact keys plus a character-bigram similarity index within each platform:
 
 - ``ExactKeyIndex``: same platform and same value of a key (account id, name key, owner core);
 - ``AccountIdIndex``: same account id on any platform (catches a registry that filed the
-  account under the wrong platform);
+  account under the wrong platform); likewise the same name within a platform family (微信
+  公众号/视频号/小程序), for such filings without an id;
 - ``BigramIndex``: within a platform, names that share rare character bigrams, keeping each
   left record's best few right records;
 - ``SortedNeighbourIndex``: within a platform, names that sort next to each other, forwards
@@ -181,6 +182,9 @@ def candidate_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.MultiIndex:
     ]
     parts = [ix.index(left, right) for ix in exact]
     parts.append(ExactKeyIndex(["account_id"], max_block=5).index(left, right))
+    if "platform_family" in left.columns and "platform_family" in right.columns:
+        # a registry filing under a sibling platform (视频号 for 公众号, 公众号 for 小程序), no id
+        parts.append(ExactKeyIndex(["platform_family", "name_key"], max_block=20).index(left, right))
     settled_l, settled_r = [], []
     for p in parts[:2]:
         sl, sr = _mutual_unique(p)

@@ -43,6 +43,7 @@ def compare(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFrame) -> pd
 @dataclass(frozen=True)
 class Scored:
     scores: np.ndarray
+    weight: np.ndarray          # log2 odds of the scores (vetoes included): orders pairs past p = 1.0
     model: weights.Model
     levels: dict[str, np.ndarray]
     veto: np.ndarray
@@ -56,9 +57,12 @@ def score(features: pd.DataFrame) -> Scored:
     lv = weights.levels(features)
     veto = weights.vetoed(features)
     model = weights.estimate(lv, ~veto)
-    p = weights.probability(model.match_weight(lv))
-    p = np.where(veto, p * weights.VETO_FACTOR, p)
-    return Scored(scores=np.clip(p, 0.0, 1.0), model=model, levels=lv, veto=veto)
+    w = model.match_weight(lv)
+    p = weights.probability(w)
+    vetoed_p = p * weights.VETO_FACTOR
+    w = np.where(veto, np.log2(vetoed_p / (1.0 - vetoed_p)), w)
+    p = np.where(veto, vetoed_p, p)
+    return Scored(scores=np.clip(p, 0.0, 1.0), weight=w, model=model, levels=lv, veto=veto)
 
 
 def assign_one_to_one(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
