@@ -75,12 +75,13 @@ def _findings() -> tuple[Finding, ...]:
 def _links() -> pd.DataFrame:
     rows = [
         ("微信公众号|id:xnfb", 17, 15, 231, 0.97123, "match", "微信公众号", "豆香麦市", "麦市镇人民政府", "通城县",
-         "豆香麦市", "豆香麦市", "豆香麦市"),
+         "豆香麦市", "豆香麦市", "豆香麦市", None),
         ("微博|name:咸宁发布", 18, None, 5, 0.9, "match", "微博", "咸宁发布", "咸宁市人民政府办公室", "咸安区",
-         "咸宁发布", None, "咸宁发布"),
-        ("微博|name:-2+3", 19, None, 6, 0.61, "review", "微博", "-2+3", None, "嘉鱼县", "-2+3", None, "=2+3"),
+         "咸宁发布", None, "咸宁发布", None),
+        ("微博|name:-2+3", 19, None, 6, 0.61, "review", "微博", "-2+3", None, "嘉鱼县", "-2+3", None, "=2+3",
+         "=HYPERLINK(\"x\")"),
         ("抖音|name:平安通山", None, 33, 7, 0.6, "review", "抖音", "平安通山", "通山县公安局", "通山县",
-         None, "平安通山", "平安 通山"),
+         None, "平安通山", "平安 通山", "名称相同(+5.1)，主办单位未知"),
     ]
     frame = pd.DataFrame(rows, columns=list(LINK_COLUMNS))
     for col in ("national_row", "provincial_row", "crawled_row"):
@@ -178,17 +179,19 @@ def test_review_sheet(workbook):
     assert "reconcile review" in ws["A1"].value
     rows = _rows(ws, 2)
     assert rows[0] == ["序号", "核实键", "新媒体类型", "全国系统名称", "全国系统行", "省级平台名称", "省级平台行",
-                       "平台采集名称", "平台采集行", "相似度", "核实结论"]
-    assert rows[1] == [1, "微博|name:-2+3", "微博", "-2+3", 19, None, None, "=2+3", 6, 0.61, None]
+                       "平台采集名称", "平台采集行", "相似度", "判断依据", "核实结论"]
+    # untrusted text stays text, even in the evidence column
+    assert rows[1] == [1, "微博|name:-2+3", "微博", "-2+3", 19, None, None, "=2+3", 6, 0.61, '=HYPERLINK("x")', None]
     assert rows[2][1] == "抖音|name:平安通山" and rows[2][4] is None and rows[2][6] == 33
+    assert rows[2][10] == "名称相同(+5.1)，主办单位未知"
     assert len(rows) == 3
     validations = ws.data_validations.dataValidation
     assert len(validations) == 1
     dv = validations[0]
     assert dv.type == "list" and dv.formula1 == '"同一账号,不同账号"'
-    assert str(dv.sqref) == "K3:K4"
+    assert str(dv.sqref) == "L3:L4"
     assert ws.freeze_panes == "A3"
-    assert ws.auto_filter.ref == "A2:K4"
+    assert ws.auto_filter.ref == "A2:L4"
 
 
 def test_links_sheet(workbook):

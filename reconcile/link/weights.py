@@ -41,7 +41,7 @@ COMPARISONS: dict[str, tuple[tuple[str, ...], tuple[float, ...], tuple[float, ..
     "id": (("账号ID未知", "账号ID相同", "账号ID不同"), (0.0, 0.97, 0.03), (0.0, 0.05, 0.95)),
     "platform": (("", "平台相同", "同属微信的另一平台", "平台不同"),
                  (0.0, 0.97, 0.02, 0.01), (0.0, 0.70, 0.20, 0.10)),
-    "place": (("地区未知", "同一县区", "同一地市"), (0.0, 0.85, 0.15), (0.0, 0.50, 0.50)),
+    "place": (("地区未知", "同一县区", "同一地市"), (0.0, 0.60, 0.40), (0.0, 0.50, 0.50)),
 }
 # Candidates are drawn within a platform (and across the 微信 family only for identical names), so
 # the candidate pairs cannot tell how platform agreement differs between true and false pairs: as in
