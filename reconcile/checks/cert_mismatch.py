@@ -3,7 +3,8 @@ by a government body ("未进行第三方平台官方认证", "在微信公众�
 verified by another unit than the registered 主办单位 ("账号主体与开办单位不一致").
 
 Owners are compared the way registry_mismatch compares them: a region prefix, spaces and typos
-do not count ("市公安局" vs "咸宁市公安局" is one owner). Accounts verified as individuals are
+do not count ("市公安局" vs "咸宁市公安局" is one owner), and a verified owner that agrees with
+either registry's 主办单位 is none (the registries disagreeing is ``registry_mismatch``). Accounts verified as individuals are
 ``personal_account``, not this. 事业单位 verification counts as a government body. When the
 crawl carries no verification at all, the check says so once instead of guessing.
 """
@@ -57,11 +58,14 @@ def check(ctx: CheckContext) -> list[Finding]:
         if vk not in (None, *GOVERNMENT_KINDS) or not c_owner:
             continue
         reg_owner = _text(row.get("n_owner")) or _text(row.get("p_owner"))
-        reg_core = _text(row.get("n_owner_core")) or _text(row.get("p_owner_core"))
         c_core = _text(row.get("c_owner_core"))
-        if not reg_owner or not reg_core or not c_core:
+        cores = [c for c in (_text(row.get("n_owner_core")), _text(row.get("p_owner_core"))) if c]
+        if not reg_owner or not cores or not c_core:
             continue
-        if same_unit(reg_core, c_core, freq) and _same_place(row):
+        # the registries may name different units for one account (a 融媒体中心 filing for a 街道):
+        # the verification agreeing with either registry is no 认证信息不规范 (registry_mismatch says
+        # the registries disagree)
+        if _same_place(row) and any(same_unit(core, c_core, freq) for core in cores):
             continue
         detail = f"认证主体为{c_owner}，与备案的主办单位{reg_owner}不一致"
         out.append(ctx.finding(CODE, row, detail, ctx.refs(row), correction=f"认证主体应为{reg_owner}",

@@ -130,6 +130,50 @@ def _same_unit_leftovers(fc: pd.DataFrame, kept: np.ndarray) -> pd.DataFrame:
     return rest[keep]
 
 
+def _join_through_crawl(filed: pd.DataFrame, fc: pd.DataFrame, settings: LinkSettings,
+                        forbid: Callable[[pd.DataFrame, str, str], np.ndarray] | None
+                        ) -> tuple[pd.DataFrame, int]:
+    """A record filed in one registry only, whose crawled partner (an accepted link) also links
+    well to a record filed in the other registry only, left without a partner: the two filings
+    are one account that the registries describe differently (other owners, an old division
+    name, typos), as the crawl shows. They are joined, unless a person decided otherwise."""
+    if not len(fc):
+        return filed, 0
+    n, p, c = (filed[k].to_numpy() for k in ("n", "p", "c"))
+    single = np.where((n >= 0) & (p < 0), 1, np.where((n < 0) & (p >= 0), 2, 0))
+    score = filed["c_score"].to_numpy(dtype=float)
+    holder = {int(c[i]): i for i in np.flatnonzero((single > 0) & (c >= 0) & (score >= settings.match_threshold))}
+    if not holder:
+        return filed, 0
+    acc = fc["account"].to_numpy(dtype=np.int64)
+    right = fc["right"].to_numpy(dtype=np.int64)
+    good = fc["score"].to_numpy(dtype=float) >= settings.match_threshold
+    joins: dict[int, tuple[int, float]] = {}   # holder account -> (other account, its score)
+    taken: set[int] = set()
+    for i in np.flatnonzero(good).tolist():    # fc is ordered best first
+        a, r = int(acc[i]), int(right[i])
+        h = holder.get(r)
+        if h is None or h == a or a in taken or h in joins or c[a] >= 0 or single[a] not in (1, 2) \
+                or single[a] == single[h]:
+            continue
+        nn, pp = (int(n[h]), int(p[a])) if single[h] == 1 else (int(n[a]), int(p[h]))
+        if forbid is not None and forbid(pd.DataFrame({"left": [nn], "right": [pp]}), "national", "provincial")[0]:
+            continue
+        joins[h] = (a, float(fc["score"].iloc[i]))
+        taken.add(a)
+    if not joins:
+        return filed, 0
+    filed = filed.copy()
+    for h, (a, s_other) in joins.items():
+        col = "p" if single[h] == 1 else "n"
+        filed.loc[h, col] = filed.loc[a, col]
+        filed.loc[h, "np_score"] = min(s_other, float(filed.loc[h, "c_score"]))
+        filed.loc[h, "np_link"] = "match"
+        filed.loc[h, "np_why"] = "两个系统的备案记录各自与同一平台采集记录高度相符，判为同一账号"
+    filed = filed.drop(index=[a for a, _ in joins.values()]).reset_index(drop=True)
+    return filed, len(joins)
+
+
 def _apply_decisions(pairs: pd.DataFrame, left: str, right: str,
                      forbid: Callable[[pd.DataFrame, str, str], np.ndarray] | None,
                      confirm: Callable[[pd.DataFrame, str, str], np.ndarray] | None) -> pd.DataFrame:
@@ -232,6 +276,8 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
     if len(fc):
         fc = (fc.sort_values(["weight", "exact"], ascending=False, kind="stable")
                 .drop_duplicates(["account", "right"], keep="first"))
+    every_fc = fc
+    if len(fc):
         keep = assign_one_to_one(fc["account"].to_numpy(), fc["right"].to_numpy(),
                                  fc["score"].to_numpy(), settings.review_threshold)
         fc = pd.concat([fc[keep], _same_unit_leftovers(fc, keep)])
@@ -247,6 +293,11 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
                                             "review", _status(fc["score"].to_numpy(), settings))
         filed.loc[acc, "c_why"] = fc["why"].to_numpy()
 
+    filed, joined = _join_through_crawl(filed, every_fc, settings, forbid)
+    if joined and len(np_reviews):   # a doubtful national ↔ provincial pair now one account is no longer asked
+        done = set(zip(filed["n"].tolist(), filed["p"].tolist(), strict=True))
+        np_reviews = np_reviews[[(a, b) not in done for a, b in zip(np_reviews["left"].tolist(),
+                                                                   np_reviews["right"].tolist(), strict=True)]]
     c_unlinked = np.setdiff1d(np.arange(len(crawled)), filed["c"].to_numpy())
     accounts = pd.concat([filed, pd.DataFrame({"n": -1, "p": -1, "c": c_unlinked})], ignore_index=True)
     for col in ("n", "p", "c"):
