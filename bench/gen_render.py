@@ -410,7 +410,9 @@ def platform_findings(b: Builder, add: Any, covered: frozenset[str]) -> None:
                 add("cert_mismatch", a, _all_refs(a))
             elif verified == "personal":
                 add("personal_account", a, _all_refs(a))
-            elif (c.owner_unit or a.unit) is not regs[0].owner_unit:
+            elif all((c.owner_unit or a.unit) is not r.owner_unit for r in regs):
+                # the verification agreeing with either registry is no cert_mismatch (the
+                # registries disagreeing is registry_mismatch)
                 add("cert_mismatch", a, _all_refs(a), "owner")
         if a.dup_src is not None:
             reg = a.nat if a.dup_src == "national" else a.prov

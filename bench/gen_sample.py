@@ -211,9 +211,9 @@ def plant(s: Sample) -> None:
     s.reg(media_cb, "抖音", "赤壁融媒", "赤壁融媒", "赤壁融媒")
     a = s.reg(s.unit(cb, "赤壁市人民政府办公室", "gov_office"), "微信公众号", "赤壁发布",
               "全国系统主办单位为赤壁市广播电视台（另一单位，无其他账号）；平台认证主体为赤壁市人民政府办公室，"
-              "与全国系统备案的主办单位不一致（认证信息不规范）",
-              "registry_mismatch owner (national lists another unit, which runs no account) + cert_mismatch owner "
-              "(verified by 赤壁市人民政府办公室, not the unit the national registry names)")
+              "与省级平台一致：两系统备案数据不一致，不是认证信息不规范",
+              "registry_mismatch owner (national lists another unit, which runs no account); no cert_mismatch "
+              "(verified by 赤壁市人民政府办公室, the unit the provincial registry names)")
     a.nat.owner_unit = s.unit(cb, "赤壁市广播电视台", "radio", "institution")
     plant_platform_cases(s)
     # --- unfiled (瞒报漏报) and crawl-only non-findings --------------------------------------

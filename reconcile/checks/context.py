@@ -259,7 +259,7 @@ def unit_keys(view: pd.DataFrame, fold_typos: bool = True) -> pd.Series:
     ``fold_typos=False``: spellings as written (sub-units one character apart, 中岭财政所 and
     中堰财政所, stay two units even when one is seen once).
     """
-    owner = first_text(view, "owner_core")
+    owner = first_text(view, "owner_core") if fold_typos else _agreed_owner(view)
     place = (first_text(view, "province").fillna("") + "|" + first_text(view, "city").fillna("") + "|"
              + first_text(view, "county").fillna(""))
     ok = owner.notna()
@@ -273,6 +273,22 @@ def unit_keys(view: pd.DataFrame, fold_typos: bool = True) -> pd.Series:
         fixed = key.map(canon)
         key = fixed.where(fixed.notna(), key)
     return key
+
+
+def _agreed_owner(view: pd.DataFrame) -> pd.Series:
+    """The unit that runs each account where the evidence agrees: the platform's verification of an
+    official account (an accepted link), else the registries' owner when they name the same unit
+    (or only one names any). NA where the registries name different units (a 融媒体中心 filing for
+    a 街道): who runs it is in doubt."""
+    n, p, c = (view[f"{s}_owner_core"].to_numpy(dtype=object) for s in ("n", "p", "c"))
+    official = (view["c_link"] == "match").fillna(False).to_numpy(dtype=bool) & view["c_verified_kind"].isin(
+        ["government", "institution"]).to_numpy(dtype=bool)
+    n_ok, p_ok, c_ok = (_present_values(x) for x in (n, p, c))
+    n, p, c = (np.where(ok, x, "") for ok, x in ((n_ok, n), (p_ok, p), (c_ok, c)))
+    out = np.where(n_ok & (~p_ok | (n == p)), n, np.where(~n_ok & p_ok, p, None))
+    out = np.where(official & c_ok, c, out)
+    out[out == ""] = None
+    return pd.Series(out, index=view.index, dtype=object)
 
 
 def _typo_spellings(records: pd.DataFrame) -> dict[str, str]:
