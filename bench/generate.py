@@ -168,6 +168,9 @@ class Builder:
         self.coverage: dict[str, float] = {}
         if rates is not None:
             self.inside, self.outside = current_divisions(self.inside), current_divisions(self.outside)
+            if all(d.province == self.inside[0].province for d in self.outside):   # a city scope:
+                other = "河南省" if self.inside[0].province != "河南省" else "湖北省"   # other provinces' units too
+                self.outside += current_divisions(resolve_scope(other)[0])
         self.city_scope = all(d.city == scope for d in self.inside)
         self.div_order = {d.name: i for i, d in enumerate(self.inside + self.outside)}
         self.factories: dict[str, UnitFactory] = {}
