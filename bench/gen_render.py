@@ -64,6 +64,22 @@ CRAWLED_HEADERS = (
 )
 
 
+# Generated data only: more header wordings (DOMAIN.md "How exports differ": any wording, line breaks
+# and spaces inside a header cell), 所属地市/所属区县 split in two columns, a second title row.
+MORE_HEADERS = {
+    "name": ("新媒体账号名称", "账号\n名称", "政务新媒体 名称"),
+    "platform": ("平台", "类别", "新媒体\n类型"),
+    "account_id": ("账号标识", "微信号/账号", "原始ID"),
+    "owner": ("主办单位名称", "开办\n主体"),
+    "status": ("运行状态", "运营 状态"),
+    "opened": ("开设\n时间", "备案 时间"),
+}
+
+
+def _more_headers(headers: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((k, v + MORE_HEADERS.get(k, ())) for k, v in headers)
+
+
 FILES = {"xlsx": ("national.xlsx", "provincial.xlsx"), "csv": ("national.csv", "provincial.csv")}
 
 
@@ -244,6 +260,15 @@ def reg_cells(b: Builder, a: Account, reg: Reg, source: str, style: str, as_xlsx
         opened = a.opened if (as_xlsx and source == "national") else noise.date_text(a.opened, rng)
         if isinstance(opened, str) and " " in opened:
             opened = opened.split(" ")[0]
+    region = region_text(b, a, source, style, reg)
+    more: dict[str, Any] = {}
+    if ph:                                   # 所属地市 | 所属区县 when the national region is split
+        d = u.region
+        city, county = d.city, d.name if d.level == "county" else ""
+        if reg.old_division:
+            county = county.replace(d.name, reg.old_division)
+        more = {"region_city": city, "region_county": county,
+                "supervisor": (u.parent or u.owner).replace(d.name, reg.old_division or d.name, 1)}
     return {   # the order of the draws is the shipped sample's: keep it
         "name": reg_name(b, a, reg),
         "platform": _reg_platform(b, a, reg),
@@ -251,9 +276,10 @@ def reg_cells(b: Builder, a: Account, reg: Reg, source: str, style: str, as_xlsx
         "account_id": reg_id(b, a, reg, as_xlsx and source == "national", as_xlsx),
         "owner": reg_owner(b, a, reg),
         "supervisor": u.parent or u.owner,
-        "region": region_text(b, a, source, style, reg),
+        "region": region,
         "status": _reg_status(b, reg),
         "opened": opened,
+        **more,
     }
 
 
@@ -344,12 +370,18 @@ def write_all(b: Builder, out_dir: Path, registry_format: str) -> dict[str, Any]
     rng = b.rng
     b.structural_tags()
     as_xlsx = registry_format == "xlsx"
-    nat_layout = _pick(b, NATIONAL_HEADERS)
+    ph = b.ph is not None
+    nat_headers, prov_headers = (_more_headers(NATIONAL_HEADERS), _more_headers(PROVINCIAL_HEADERS)) if ph else \
+        (NATIONAL_HEADERS, PROVINCIAL_HEADERS)
+    nat_layout = _pick(b, nat_headers)
     # the provincial platform words its columns differently from the national system where it can
-    prov_layout = _pick(b, PROVINCIAL_HEADERS, frozenset(h for k, h in nat_layout if k not in ("seq", "status")))
+    prov_layout = _pick(b, prov_headers, frozenset(h for k, h in nat_layout if k not in ("seq", "status")))
     if not b.city_scope:
         prov_layout = [(k, "所属地区" if k == "region" else h) for k, h in prov_layout]
         nat_layout = [(k, "所属区县" if k == "region" else h) for k, h in nat_layout]
+    if ph and rng.random() < 0.4:      # the national region in two columns: 所属地市 | 所属区县
+        i = next(i for i, (k, _) in enumerate(nat_layout) if k == "region")
+        nat_layout[i:i + 1] = [("region_city", "所属地市"), ("region_county", "所属区县")]
     crawl_layout = _pick(b, CRAWLED_HEADERS)
     nat_style = one(rng, ("full", "short"))
 
@@ -374,19 +406,25 @@ def write_all(b: Builder, out_dir: Path, registry_format: str) -> dict[str, Any]
     prov.sort(key=lambda t: (t[0].order[:1], t[0].order[2:], t[0].name, t[0].aid))
     rng.shuffle(crawl)
 
-    title = None
-    first_prov = 2
+    title = subtitle = nat_title = None
+    first_prov = first_nat = 2
     if as_xlsx:
         cp = b.checkpoint
         quarter = "一二三四"[(cp.month - 1) // 3]
         title = (f"附件2 {cp.year}年第{quarter}季度全{'市' if b.city_scope else '省'}"
                  f"政务新媒体备案情况表")
         first_prov = 3
+        if ph and rng.random() < 0.5:        # a title row or two above the header
+            subtitle = f"填报单位：{b.scope}政务服务和大数据管理局    导出时间：{cp.isoformat()}"
+            first_prov = 4
+        if ph and rng.random() < 0.4:
+            nat_title = f"全国政务新媒体信息报送系统 导出数据（{b.scope}）"
+            first_nat = 3
     for i, (a, cells) in enumerate(nat):
         if "_dup" in cells:
-            a.dup_row = i + 2
+            a.dup_row = i + first_nat
         else:
-            a.nat.row = i + 2                               # type: ignore[union-attr]
+            a.nat.row = i + first_nat                       # type: ignore[union-attr]
     for i, (a, cells) in enumerate(prov):
         if "_dup" in cells:
             a.dup_row = i + first_prov
@@ -404,8 +442,9 @@ def write_all(b: Builder, out_dir: Path, registry_format: str) -> dict[str, Any]
     nat_header = [h for _, h in nat_layout]
     prov_header = [h for _, h in prov_layout]
     if as_xlsx:
-        write_xlsx(out_dir / nat_file, nat_header, rows(nat, nat_layout), sheet="政务新媒体")
-        write_xlsx(out_dir / prov_file, prov_header, rows(prov, prov_layout), title=title, sheet="备案情况")
+        write_xlsx(out_dir / nat_file, nat_header, rows(nat, nat_layout), sheet="政务新媒体", title=nat_title)
+        write_xlsx(out_dir / prov_file, prov_header, rows(prov, prov_layout), title=title, sheet="备案情况",
+                   subtitle=subtitle)
     else:   # a line break inside a CSV header would shift every line number: none in CSV
         nat_header = [h.replace("\n", "") for h in nat_header]
         prov_header = [h.replace("\n", "") for h in prov_header]
