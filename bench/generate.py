@@ -2,7 +2,15 @@
 truth (which rows are the same account, which findings an exact audit reports) in truth.json.
 
     python bench/generate.py OUT_DIR --accounts 50000 --seed 1 [--crawled-rows 1000000] [--registry-format csv]
+                             [--rates-seed N] [--no-phenomena]
     python bench/generate.py --sample          # rewrites sample_data/
+
+Generated data carries every phenomenon of DOMAIN.md ("How exports differ", "Hard cases") at rates
+drawn per run from RATE_RANGES (``--rates-seed``, default the seed; the truth's "rates"), partial
+crawls (one or two platforms complete: reconcile.toml ``[checks] complete_platforms``, truth
+"complete_platforms"/"coverage"), the 附件1 "summary" and per account its "phenomena" codes
+(PHENOMENA). ``--no-phenomena`` writes the older data set byte for byte; the shipped sample
+(gen_sample.py, a Builder without rates) is never touched by any of it.
 
 Modules: gen_world.py (divisions, units, account names), generate.py (accounts and their
 defects; API and CLI), gen_noise.py (cosmetic noise that is never a finding), gen_render.py (rows,
