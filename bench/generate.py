@@ -54,7 +54,7 @@ _MORE_WEIGHTS = (30, 30, 8, 12, 3)
 WECHAT_SHARE, COVERED_SHARE = 0.55, 0.85   # rough shares, to turn defect_rate into per-account odds
 _TOP_DEPTS = frozenset(d[0] for d in DEPARTMENTS)
 _RENAMES = ("乐游{s}", "{s}之声", "看{s}", "{s}在线", "{s}微视界", "{s}身边事", "i{s}", "{s}云直播", "悦享{s}")
-MULTI_PLATFORMS = ("移动客户端",)   # a unit may run several (reconcile: MULTI_ACCOUNT_PLATFORMS)
+MULTI_PLATFORMS = ("移动客户端", "微信小程序")   # a unit may run several (reconcile: MULTI_ACCOUNT_PLATFORMS)
 _HEX_TO_ALPHA = str.maketrans("0123456789abcdef", "abcdeghjklmnpqrs")
 
 # Per-run rate ranges of the DOMAIN.md phenomena ("rates you cannot rely on"): each run draws every
@@ -284,7 +284,7 @@ class Builder:
         )
         if unit is not None:
             a.order = (self.div_order.get(unit.region.name, 999), int(unit.extra.get("seq", 0)),
-                       PLATFORM_ORDER.index(platform))
+                       PLATFORM_ORDER.index(platform) if platform in PLATFORM_ORDER else len(PLATFORM_ORDER))
         self.accounts.append(a)
         self._aid_seq += 1      # not len(accounts): partial crawls drop accounts
         return a
@@ -515,6 +515,14 @@ class Builder:
             assert r is not None
             r.platform, r.platform_text, r.type = "微信视频号", one(rng, ("视频号", "微信视频号")), None
             self.tag(a, "other_platform_filed")
+        # a unit's mini program filed as a 公众号 in one registry (the crawl does not cover 小程序)
+        for a in rng.sample(wechat, min(len(wechat), max(1, round(self.rate("other_platform_filed") * n / 3)))):
+            assert a.unit is not None
+            mini = self.register(self.account(a.unit, "微信小程序", a.name, "registered"))
+            r = one(rng, (mini.nat, mini.prov))
+            assert r is not None
+            r.platform, r.platform_text = "微信公众号", one(rng, ("公众号", "微信公众号"))
+            self.tag(mini, "other_platform_filed")
         for a in regd:
             u = a.unit
             assert u is not None and a.nat is not None and a.prov is not None
@@ -533,7 +541,7 @@ class Builder:
         for a in rng.sample(live, min(len(live), max(1, round(self.rate("closed_replaced") * n)))):
             self.closed_before(a)
         for a in rng.sample(regd, min(len(regd), max(1, round(self.rate("imposter") * n)))):
-            platform = one(rng, ("抖音", "快手"))
+            platform = one(rng, ("抖音", "快手", "小红书"))
             imp = self.account(None, platform, a.name, "personal", owner="",
                                verified="personal" if rng.random() < 0.5 else "none")
             imp.crawl = Crawl("正常" if rng.random() < 0.9 else "")
