@@ -59,6 +59,39 @@ VERIFIED_LABELS = {
 }
 
 
+# Phenomena of generated data (not in the shipped sample): more label variants, platform labels
+# appended to a name, more date spellings.
+PLATFORM_LABELS_MORE = {
+    "微信公众号": ("微信公众号", "公众号", "微信"),
+    "微博": ("微博", "新浪微博"),
+    "抖音": ("抖音", "抖音短视频", "抖音号"),
+    "快手": ("快手", "快手号"),
+    "今日头条": ("今日头条", "头条号"),
+    "移动客户端": ("移动客户端", "客户端"),
+}
+ACTIVE_LABELS_MORE = ("正常", "正常运营", "运营中", "在用")
+CLOSED_LABELS_MORE = ("已注销", "已关停", "注销", "关停")
+NAME_LABELS = {   # appended to a name: 咸宁发布（微信）
+    "微信公众号": ("（微信）", "(公众号)", "（公众号）", "（微信公众号）"),
+    "微博": ("（微博）", "(微博)"),
+    "抖音": ("（抖音号）", "（抖音）"),
+    "快手": ("（快手）", "（快手号）"),
+    "今日头条": ("（头条号）",),
+}
+
+
+def date_variant(day: dt.date, rng: random.Random) -> str | dt.datetime:
+    """The rarer spellings: 20221113, 2022-11-13 10:15:00, 2022/11/13, an Excel date cell."""
+    r = rng.random()
+    if r < 0.3:
+        return f"{day.year}{day.month:02d}{day.day:02d}"
+    if r < 0.6:
+        return f"{day.isoformat()} {rint(rng, 7, 22):02d}:{rint(rng, 0, 59):02d}:{rint(rng, 0, 59):02d}"
+    if r < 0.75:
+        return f"{day.year}/{day.month:02d}/{day.day:02d}"
+    return dt.datetime(day.year, day.month, day.day, rint(rng, 7, 22), rint(rng, 0, 59))
+
+
 @lru_cache(maxsize=256)
 def _cum(weights: tuple[float, ...]) -> tuple[float, ...]:
     return tuple(accumulate(weights))
@@ -85,7 +118,7 @@ def fullwidth(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
-def inner_space(text: str, rng: random.Random) -> str:
+def inner_space(text: str, rng: random.Random, space: str = " ") -> str:
     """A stray space inside the name, as PDF/Excel copies leave it (咸宁指尖上的城 管)."""
     if len(text) < 3:
         return text
@@ -93,7 +126,7 @@ def inner_space(text: str, rng: random.Random) -> str:
     if not cuts:
         return text
     i = one(rng, cuts)
-    return text[:i] + " " + text[i:]
+    return text[:i] + space + text[i:]
 
 
 def _protected_positions(text: str, protect: tuple[str, ...]) -> set[int]:

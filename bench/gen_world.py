@@ -380,3 +380,30 @@ PERSONAL_PATTERNS = (
     "{s}城管那些事", "{s}交警动态", "{s}新鲜事", "{s}百事通", "{s}身边事",
 )
 NICK_CHARS = "小大阿老明华伟芳娜静丽强磊军洋勇艳杰涛超秀英霞平刚桂云飞鹏辉宇浩晨雨欣佳怡子轩涵梓萱诗琪嘉俊"
+
+
+# Divisions renamed or created after reconcile/data/divisions.csv (民政部 codes of about 2020) was
+# cut: current name -> (the name an owner filed before the change carries, date of the change).
+# 下城区 was merged into 拱墅区, 临平区 split from 余杭区 and 钱塘区 from 江干区 (2021); owners are
+# written with the name current when they were filed.
+RENAMED_DIVISIONS: dict[str, tuple[str, str]] = {
+    "玉环市": ("玉环县", "2017-04-09"), "临安区": ("临安市", "2017-08-15"),
+    "拱墅区": ("下城区", "2021-04-09"), "临平区": ("余杭区", "2021-04-09"), "钱塘区": ("江干区", "2021-04-09"),
+    "京山市": ("京山县", "2018-02-22"), "监利市": ("监利县", "2020-06-12"),
+}
+_OLD_TO_CURRENT = {"玉环县": "玉环市", "临安市": "临安区", "京山县": "京山市", "监利县": "监利市"}
+_MERGED_AWAY = frozenset({"下城区", "江干区"})
+_CREATED_AFTER = {"余杭区": ("临平区", "钱塘区")}   # inserted after this division
+
+
+def current_divisions(divs: list[Division]) -> list[Division]:
+    """``divs`` with today's names: renamed counties under their new name, merged ones gone, the
+    2021 杭州 districts added."""
+    out: list[Division] = []
+    for d in divs:
+        if d.name in _MERGED_AWAY:
+            continue
+        out.append(Division(_OLD_TO_CURRENT.get(d.name, d.name), d.level, d.city, d.province))
+        for new in _CREATED_AFTER.get(d.name, ()):
+            out.append(Division(new, d.level, d.city, d.province))
+    return out

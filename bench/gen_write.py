@@ -23,8 +23,9 @@ _DOC_TIME_RE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterm
 
 
 def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
-               title: str | None = None, sheet: str = "Sheet1") -> None:
-    """One sheet: an optional title row merged across the columns, the header, the rows.
+               title: str | None = None, sheet: str = "Sheet1", subtitle: str | None = None) -> None:
+    """One sheet: an optional title row (and a second one, ``subtitle``) merged across the columns,
+    the header, the rows.
 
     openpyxl (write-only) writes the workbook with the title, header and first data row, so the
     package parts and the date style are openpyxl's own; the remaining rows are serialised here
@@ -36,12 +37,16 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]],
     if title is not None:
         ws.merged_cells.add(CellRange(f"A1:{get_column_letter(len(header))}1"))
         ws.append([title])
+    if subtitle is not None:
+        r = 1 + (title is not None)
+        ws.merged_cells.add(CellRange(f"A{r}:{get_column_letter(len(header))}{r}"))
+        ws.append([subtitle])
     ws.append(list(header))
     if first is not None:
         ws.append(list(first))
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
-    start = 2 + (title is not None) + 1   # Excel row number of the second data row
+    start = 2 + (title is not None) + (subtitle is not None) + 1   # Excel row number of the second data row
     _freeze_zip(tmp, path, rows, start)
     tmp.unlink()
 

@@ -93,7 +93,8 @@ def dataset(n_accounts: int, seed: int, crawled_rows: int | None = None) -> Path
     if not (folder / "truth.json").exists():
         t0 = time.perf_counter()
         truth = generate(folder, n_accounts, seed=seed, registry_format=fmt, crawled_rows=crawled_rows)
-        (folder / "reconcile.toml").write_text(f'checkpoint = "{truth["checkpoint"]}"\n', encoding="utf-8")
+        if not (folder / "reconcile.toml").exists():   # generate() writes one (checkpoint, scope, complete crawls)
+            (folder / "reconcile.toml").write_text(f'checkpoint = "{truth["checkpoint"]}"\n', encoding="utf-8")
         print(f"  generated {folder.name} in {time.perf_counter() - t0:.1f} s", flush=True)
     return folder
 

@@ -8,6 +8,11 @@ pairs of the truth's accounts. "review" rows are counted separately (and how man
 pairs are true). Findings: a predicted finding matches a truth finding of the same kind (and the
 same field when both name one) when their record sets share at least one (source, row); the
 matching is one-to-one, largest overlap first.
+
+Phenomena (truth accounts tagged "phenomena" by the generator): per code, over the accounts
+carrying it, the share of their true pairs predicted as match links. Summary (附件1), when both
+sides have "summary": per region the two pass rates, their mean and largest absolute difference,
+and the regions only one side lists.
 """
 
 from __future__ import annotations
@@ -153,9 +158,71 @@ def score_findings(result: dict[str, Any], truth: dict[str, Any]) -> dict[str, A
     return out
 
 
+def _predicted_pairs(result: dict[str, Any]) -> set[tuple[str, Pair]]:
+    out: set[tuple[str, Pair]] = set()
+    for link in result.get("links", []):
+        if link.get("status") == "match":
+            rows = {s: _row(link.get(f"{s}_row")) for s in SOURCES}
+            out.update(_pairs_of(rows).items())
+    return out
+
+
+def score_phenomena(result: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
+    """Per phenomenon code: accounts carrying it, their true pairs, how many are predicted match
+    links, and the recall."""
+    pred = _predicted_pairs(result)
+    out: dict[str, dict[str, Any]] = {}
+    for acc in truth.get("accounts", []):
+        codes = acc.get("phenomena") or ()
+        if not codes:
+            continue
+        pairs = _pairs_of({s: _row(acc.get(f"{s}_row")) for s in SOURCES}).items()
+        found = sum(1 for pair in pairs if pair in pred)
+        for code in codes:
+            entry = out.setdefault(code, {"accounts": 0, "pairs": 0, "found": 0})
+            entry["accounts"] += 1
+            entry["pairs"] += len(pairs)
+            entry["found"] += found
+    for entry in out.values():
+        entry["recall"] = round(entry["found"] / entry["pairs"], 4) if entry["pairs"] else None
+    return dict(sorted(out.items()))
+
+
+def score_summary(result: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any] | None:
+    """附件1 合格率 per region, result against truth; None unless both have a "summary"."""
+    t_rows, r_rows = truth.get("summary"), result.get("summary")
+    if not isinstance(t_rows, list) or not isinstance(r_rows, list):
+        return None
+    t = {str(x.get("region")): x for x in t_rows}
+    r = {str(x.get("region")): x for x in r_rows}
+    regions = []
+    diffs = []
+    for name, tx in t.items():
+        rx = r.get(name)
+        if rx is None:
+            continue
+        tp, rp = tx.get("pass_rate"), rx.get("pass_rate")
+        diff = round(abs(float(rp) - float(tp)), 4) if isinstance(tp, int | float) and isinstance(rp, int | float) \
+            else None
+        if diff is not None:
+            diffs.append(diff)
+        regions.append({"region": name, "truth": tp, "result": rp, "diff": diff,
+                        "truth_checked": tx.get("checked"), "result_checked": rx.get("checked"),
+                        "truth_failed": tx.get("failed"), "result_failed": rx.get("failed")})
+    return {
+        "regions": regions,
+        "mean_abs_diff": round(sum(diffs) / len(diffs), 4) if diffs else None,
+        "max_abs_diff": max(diffs) if diffs else None,
+        "missing_in_result": [n for n in t if n not in r],
+        "missing_in_truth": [n for n in r if n not in t],
+    }
+
+
 def score(result_json: dict, truth: dict) -> dict:
-    """Precision/recall of links and findings; see the module docstring for the rules."""
-    return {"links": score_links(result_json, truth), "findings": score_findings(result_json, truth)}
+    """Precision/recall of links and findings, link recall per phenomenon, 附件1 comparison; see
+    the module docstring for the rules."""
+    return {"links": score_links(result_json, truth), "findings": score_findings(result_json, truth),
+            "phenomena": score_phenomena(result_json, truth), "summary": score_summary(result_json, truth)}
 
 
 def format_report(scores: dict[str, Any]) -> str:
@@ -187,7 +254,37 @@ def format_report(scores: dict[str, Any]) -> str:
                     extra = f" truth: {'/'.join(f['truth_names'])}" if f.get("truth_names") else ""
                     field = f" [{f['field']}]" if f.get("field") else ""
                     lines.append(f"    {f['name']} ({f['platform']}){field} {' '.join(f['records'])}{extra}")
+    lines += _phenomena_lines(scores.get("phenomena") or {}) + _summary_lines(scores.get("summary"))
     return "\n".join(lines)
+
+
+def _phenomena_lines(ph: dict[str, Any]) -> list[str]:
+    if not ph:
+        return []
+    lines = ["", "现象 phenomena (link recall over the accounts carrying each)",
+             f"  {'phenomenon':<26}{'accounts':>10}{'pairs':>8}{'recall':>9}"]
+    for code, m in ph.items():
+        recall = f"{m['recall']:>9.4f}" if m["recall"] is not None else f"{'-':>9}"
+        lines.append(f"  {code:<26}{m['accounts']:>10}{m['pairs']:>8}{recall}")
+    return lines
+
+
+def _summary_lines(sm: dict[str, Any] | None) -> list[str]:
+    if not sm:
+        return []
+    lines = ["", "附件1 合格率 (pass rate per region: truth vs result)",
+             f"  {'region':<16}{'truth':>9}{'result':>9}{'diff':>8}{'checked t/r':>14}{'failed t/r':>13}"]
+    for x in sm["regions"]:
+        diff = f"{x['diff']:>8.2f}" if x["diff"] is not None else f"{'-':>8}"
+        lines.append(f"  {x['region']:<16}{x['truth']!s:>9}{x['result']!s:>9}{diff}"
+                     f"{str(x['truth_checked']) + '/' + str(x['result_checked']):>14}"
+                     f"{str(x['truth_failed']) + '/' + str(x['result_failed']):>13}")
+    lines.append(f"  mean |diff| {sm['mean_abs_diff']}, max |diff| {sm['max_abs_diff']}")
+    if sm["missing_in_result"]:
+        lines.append("  regions missing in the result: " + ", ".join(sm["missing_in_result"]))
+    if sm["missing_in_truth"]:
+        lines.append("  regions missing in the truth: " + ", ".join(sm["missing_in_truth"]))
+    return lines
 
 
 def _load(path: Path) -> dict[str, Any]:
