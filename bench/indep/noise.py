@@ -75,3 +75,12 @@ def region_prefix_dropped(rng: random.Random, owner: str, P: str) -> str | None:
 
 def to_old(owner: str, county: str, old: str) -> str:
     return owner.replace(county, old, 1) if owner.startswith(county) else owner
+
+
+def old_account_name(s: str, county: str, old: str, short_county: str, short_old: str) -> str:
+    """The name as filed before the division change: 上城区第一中学 -> 江干区第一中学, 拱墅发布 -> 下城发布."""
+    if county in s:
+        return s.replace(county, old, 1)
+    if short_county != short_old and short_county in s:
+        return s.replace(short_county, short_old, 1)
+    return s

@@ -53,6 +53,11 @@ def decide_registries(rng: random.Random, accounts: list[Account], rates) -> Non
                 if rng.random() < 0.8:
                     a.reg[s]["old"] = True
                     a.phen.add("old_division_name")
+                    o = old[0]
+                    if noise.old_account_name(a.name, u.county, o, u.p, places.short(o)) != a.name:
+                        a.phen.add("renamed_division")
+                        if rng.random() < 0.7:
+                            a.reg[s]["id"] = True
         if a.crawled and a.crawl and not a.closed:
             r = rng.random()
             if r < rates["renamed_same_id"]:
@@ -84,15 +89,18 @@ def _date_text(rng: random.Random, d: dt.date, cell_ok: bool):
     return f"{d.year}{d.month:02d}{d.day:02d}"
 
 
-def _name(rng, a: Account, rates, plat: str) -> str:
+def _name(rng, a: Account, rates, plat: str, old: bool = False) -> str:
     s, u = a.name, a.unit
-    steps = (("platform_label", lambda t: noise.platform_label(rng, t, plat)),
-             ("full_place", lambda t: noise.full_place(rng, t, u.p, u.P)),
+    if old:
+        o = places.OLD_NAMES[u.county][0]
+        s = noise.old_account_name(s, u.county, o, u.p, places.short(o))
+    steps = (("full_place", lambda t: noise.full_place(rng, t, u.p, u.P)),
              ("guanbo", lambda t: noise.guanbo(rng, t) if plat == "微博" else None),
              ("homophone_name", lambda t: noise.homophone(rng, t)),
              ("traditional", lambda t: noise.traditional(rng, t)),
              ("fullwidth", lambda t: noise.fullwidth(rng, t)),
              ("dash", lambda t: noise.dash(rng, t, u.p)),
+             ("platform_label", lambda t: noise.platform_label(rng, t, plat)),
              ("spaces", lambda t: noise.spaces(rng, t)))
     for code, fn in steps:
         rate = rates[code]
@@ -175,7 +183,7 @@ def registry_row(rng, a: Account, src: str, rates, province_scope: bool) -> list
         label = "微信" + r["type"]
     status = rng.choice(vocab.CLOSED if r["closed"] else vocab.OPERATING)
     acc_id = _id(rng, a, rates) if r["id"] else ""
-    row = [_name(rng, a, rates, plat), label, r["type"] or "", acc_id, _owner(rng, a, rates, r)]
+    row = [_name(rng, a, rates, plat, r["old"]), label, r["type"] or "", acc_id, _owner(rng, a, rates, r)]
     row += _region(rng, a, src, province_scope, r["old"])
     row += [status, _date_text(rng, a.opened, True)]
     return row

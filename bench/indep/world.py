@@ -162,17 +162,17 @@ _ids = itertools.count(1)
 def make_id(rng: random.Random, platform: str) -> str:
     n = next(_ids)
     if platform == "微信公众号":
-        return "gh_" + "%012x" % rng.getrandbits(48)
+        return "gh_" + f"{rng.getrandbits(48):012x}"
     if platform == "微博":
         return str(5000000000 + rng.randrange(10 ** 9))
     if platform in ("抖音", "快手"):
         if rng.random() < 0.5:
             return str(rng.randrange(10 ** 8, 10 ** 10))
-        return ("dy" if platform == "抖音" else "ks") + "%08x" % rng.getrandbits(32) + str(n % 97)
+        return ("dy" if platform == "抖音" else "ks") + f"{rng.getrandbits(32):08x}" + str(n % 97)
     if platform == "今日头条":
         return str(rng.randrange(10 ** 10, 10 ** 11))
     if platform == "百家号":
         return str(rng.randrange(10 ** 12, 10 ** 13))
     if platform == "微信视频号":
-        return "sph" + "%09x" % rng.getrandbits(36)
-    return "wx" + "%016x" % rng.getrandbits(64)
+        return "sph" + f"{rng.getrandbits(36):09x}"
+    return "wx" + f"{rng.getrandbits(64):016x}"
