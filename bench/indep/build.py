@@ -14,7 +14,7 @@ CRAWL_ONLY_PLATFORMS = ["小红书"]
 def draw_rates(rng: random.Random) -> dict[str, float]:
     u = rng.uniform
     return {
-        "both": u(0.75, 0.9), "nat_only_share": u(0.4, 0.6),
+        "both": u(0.85, 0.95), "nat_only_share": u(0.4, 0.6),
         "platform_label": u(0.05, 0.15), "homophone_name": u(0.01, 0.03), "homophone_owner": u(0.01, 0.03),
         "fullwidth": u(0.3, 0.7), "spaces": u(0.02, 0.06), "dash": u(0.3, 0.6), "dash_insert": u(0.005, 0.02),
         "guanbo": u(0.2, 0.5), "traditional": u(0.005, 0.02), "full_place": u(0.03, 0.08),
