@@ -169,6 +169,8 @@ def _region(rng, a: Account, src: str, province_scope: bool, old: bool) -> list[
     if not u.in_scope:
         return [u.city + (county or "")]
     if county is None:
+        if province_scope:
+            return [rng.choice(["", "浙江省"]) + u.city]
         return [rng.choice(["市直", u.city]) if src == "national" else "市直"]
     if province_scope or rng.random() < 0.3:
         return [("浙江省" if province_scope and rng.random() < 0.5 else "") + u.city + county]

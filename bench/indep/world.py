@@ -91,7 +91,7 @@ def _town_units(rng, city, county, region, town, tkind, in_scope) -> list[Unit]:
 
 def _county_stream(rng, city, county, region, in_scope) -> Iterator[Unit]:
     depts = _dept_units(rng, city, county, region, in_scope)
-    tlist = places.towns(rng, 300)
+    tlist = places.towns(rng, 1000)
     yield from depts[:12]
     for town, tk in tlist[:2]:
         yield from _town_units(rng, city, county, region, town, tk, in_scope)
