@@ -33,6 +33,9 @@ OLD_NAMES: dict[str, tuple[str, int]] = {
 }
 # share of a county's older units that came from the old division (a merge takes in only part)
 OLD_SHARE = {"拱墅区": 0.3, "上城区": 0.3, "龙港市": 0.5}
+# counties split off an old one that still exists (余杭区, 苍南县): only their towns were once the old one's,
+# their departments are new
+SPLIT_FROM = {"临平区", "龙港市"}
 
 # other provinces' units swept in by crawls (some share a county name with Zhejiang: 普陀区, 江北区, 西湖区)
 OTHER_PLACES: list[tuple[str, str, str]] = [

@@ -48,7 +48,8 @@ def decide_registries(rng: random.Random, accounts: list[Account], rates) -> Non
             a.reg[rng.choice(srcs)]["owner_other"] = True
             a.phen.add("owners_differ")
         old = places.OLD_NAMES.get(u.county or "")
-        if old and a.opened.year < old[1] and rng.random() < places.OLD_SHARE.get(u.county, 1.0):
+        if old and a.opened.year < old[1] and rng.random() < places.OLD_SHARE.get(u.county, 1.0) \
+                and (u.town or u.county not in places.SPLIT_FROM):
             for s in srcs:
                 if rng.random() < 0.8:
                     a.reg[s]["old"] = True
