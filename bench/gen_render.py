@@ -24,7 +24,7 @@ PLATFORM_ORDER = ("微信公众号", "微博", "抖音", "快手", "今日头条
 
 FINDING_KINDS = ("unfiled", "wrong_type", "deleted_still_registered", "registry_mismatch", "stale", "zombie",
                  "cert_mismatch", "personal_account", "duplicate_on_platform", "duplicate_filing",
-                 "name_inconsistent")
+                 "name_inconsistent", "not_crawled")
 STALE_DAYS, ZOMBIE_DAYS = 14, 90          # reconcile's defaults (config.stale_days / zombie_days)
 MULTI_ACCOUNT_PLATFORMS = frozenset({"微信小程序", "移动客户端", "其他"})   # not judged for one-per-platform
 # Header wordings: each generated file picks one variant per column (DOMAIN.md lists them).
@@ -586,6 +586,10 @@ def findings(b: Builder, covered: frozenset[str]) -> list[dict[str, Any]]:
             live = [(s, r) for s, r in regs if r.status == "active"]
             if live:
                 add("deleted_still_registered", a, [_ref(s, r.row) for s, r in live])
+        elif c is None and a.platform in covered:     # a partial crawl missed it: for the clerk to check
+            live = [(s, r) for s, r in regs if r.status == "active"]
+            if live:
+                add("not_crawled", a, [_ref(s, r.row) for s, r in live])
         if len(regs) == 1:
             add("registry_mismatch", a, [_ref(regs[0][0], regs[0][1].row)], "filed")
         elif len(regs) == 2:

@@ -283,8 +283,8 @@ def write_manual(out_dir: Path, truth: dict[str, Any]) -> None:
                 "owner": a["owner"], "region": a.get("region"), "account": a["id"],
                 "records": [{"source": "manual", "row": i + 2}]
                 + [{"source": s, "row": a[f"{s}_row"]} for s in ("national", "provincial", "crawled")]})
-    # the sample's crawl finds every account of the other platforms: none is not_crawled
-    truth["kinds"] = [*truth["kinds"], "not_crawled", "content_issue"]
+    # (the sample's crawl finds every account of its partial platforms: no not_crawled finding)
+    truth["kinds"] = [*truth["kinds"], "content_issue"]
     write_truth(out_dir / "truth.json", truth)
 
 
