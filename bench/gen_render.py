@@ -569,7 +569,9 @@ def findings(b: Builder, covered: frozenset[str]) -> list[dict[str, Any]]:
         if (not regs and c is not None and not c.gone and a.region in inside
                 and (c.verified or a.verified) in ("government", "institution")):
             add("unfiled", a, [_ref("crawled", c.row)])
-        wrong_platform = [(s, r) for s, r in regs if r.platform and r.platform != a.platform]
+        # a 视频号 filed for its unit's 公众号 is one WeChat presence filed loosely: no wrong_type
+        wrong_platform = [(s, r) for s, r in regs if r.platform and r.platform != a.platform
+                          and {r.platform, a.platform} != {"微信公众号", "微信视频号"}]
         if c is not None and wrong_platform:          # filed under another platform (视频号 for 公众号)
             add("wrong_type", a, [_ref(s, r.row) for s, r in wrong_platform] + [_ref("crawled", c.row)],
                 correction=f"应为{a.platform}")

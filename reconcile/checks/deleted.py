@@ -6,10 +6,11 @@ No crawler gives a clean "deleted" flag, and real crawls find 50–96 % of a pla
 so not being found is evidence of deletion only where the crawl of that platform is declared
 complete (``[checks] complete_platforms``):
 - the crawled record (an accepted link) says 已注销 / 不存在 / 封禁: deleted_still_registered;
-- registered as operating on a complete platform and not found (no link at all):
-  deleted_still_registered, marked as inferred (confidence 0.8);
-- registered as operating on a platform crawled only in part and not found: not_crawled, a
-  non-failing list for the clerk to check (未采集到，需核实);
+- registered as operating on a complete platform and not found (no link at all, and no crawled
+  record resembling it: ``c_lookalike``): deleted_still_registered, marked as inferred (confidence 0.8);
+- registered as operating on a platform crawled only in part and not found, or on a complete one
+  where a crawled record resembles it: not_crawled, a non-failing list for the clerk to check
+  (未采集到，需核实);
 - a doubtful (review) link is neither: the pair is in 待人工核实.
 """
 
@@ -45,13 +46,14 @@ def _findings(ctx: CheckContext) -> dict[str, list[Finding]]:
             out[CODE].append(ctx.finding(CODE, row, detail, ctx.refs(row, (*active, "crawled"))))
             continue
         plat = row.get("n_platform") if isinstance(row.get("n_platform"), str) else row.get("p_platform")
-        if plat in complete:
+        if plat in complete and not row.get("c_lookalike"):
             detail = f"{plat}已完整采集，未找到该账号，{regs}仍为正常运营（推断已注销，请核实）"
             out[CODE].append(ctx.finding(CODE, row, detail, ctx.refs(row, tuple(active)), confidence=0.8))
         else:
             share = coverage.get(plat, {}).get("rate")
             reach = f"（本次采集覆盖该平台约{share:.0%}的备案账号）" if share is not None else ""
-            detail = f"平台采集中未找到该账号{reach}，{regs}仍为正常运营，需核实是否仍在运营"
+            like = "；采集中有相近的账号，可能是同一账号" if row.get("c_lookalike") else ""
+            detail = f"平台采集中未找到该账号{reach}{like}，{regs}仍为正常运营，需核实是否仍在运营"
             out[NOT_CRAWLED].append(ctx.finding(NOT_CRAWLED, row, detail, ctx.refs(row, tuple(active)),
                                                 confidence=0.5))
     return out

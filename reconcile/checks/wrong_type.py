@@ -1,5 +1,10 @@
 """wrong_type (备案类型错误): the registered type differs from what the platform shows —
-"备案类型错误：应为服务号", and a 小程序 filed as a 公众号 (a platform filed wrongly)."""
+"备案类型错误：应为服务号", and a 小程序 filed as a 公众号 (a platform filed wrongly).
+
+A 视频号 filed for its unit's 公众号 (or the reverse) is not a wrong type: the two are one WeChat
+presence and registries file them loosely; where the registries disagree that is
+``registry_mismatch``. Platforms of different families count (they can only link by the same id).
+"""
 
 from __future__ import annotations
 
@@ -29,7 +34,8 @@ def check(ctx: CheckContext) -> list[Finding]:
                 continue
             reg_platform = row.get(f"{p}_platform")
             if isinstance(reg_platform, str) and isinstance(c_platform, str) and reg_platform != c_platform \
-                    and "其他" not in (reg_platform, c_platform):
+                    and "其他" not in (reg_platform, c_platform) \
+                    and {reg_platform, c_platform} != {"微信公众号", "微信视频号"}:
                 wrong_platform.append(src)
                 continue
             reg_type = row.get(f"{p}_account_type")

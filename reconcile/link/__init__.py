@@ -27,7 +27,7 @@ from reconcile.link.candidates import candidate_pairs
 from reconcile.link.score import Scored, assign_one_to_one, compare, score
 from reconcile.normalize import NOT_OFFICIAL, name_key
 
-ACCOUNT_COLUMNS = ("n", "p", "c", "np_score", "np_link", "c_score", "c_link", "np_why", "c_why")
+ACCOUNT_COLUMNS = ("n", "p", "c", "np_score", "np_link", "c_score", "c_link", "np_why", "c_why", "c_lookalike")
 # pairs scored in this band get the evidence behind their score written out (待人工核实 shows it)
 _EXPLAIN_BAND = (0.2, 0.999)
 
@@ -130,11 +130,31 @@ def _same_unit_leftovers(fc: pd.DataFrame, kept: np.ndarray) -> pd.DataFrame:
     return rest[keep]
 
 
+def _lookalikes(filed: pd.DataFrame, fc: pd.DataFrame, settings: LinkSettings) -> np.ndarray:
+    """Per filed account without a crawled partner: whether some crawled record resembles it (a
+    candidate at or above the review threshold, taken by another account). Then "the crawl did not
+    find it" is in doubt, and no deletion is inferred from it."""
+    out = np.zeros(len(filed), dtype=bool)
+    if not len(fc) or "account" not in fc.columns:
+        return out
+    close = fc[fc["score"].to_numpy(dtype=float) >= settings.review_threshold]
+    # accounts are positions of ``filed`` before the join; map them through the n/p they hold
+    by_n = {int(n): i for i, n in enumerate(filed["n"].tolist()) if n >= 0}
+    by_p = {int(p): i for i, p in enumerate(filed["p"].tolist()) if p >= 0}
+    for side, table in (("n", by_n), ("p", by_p)):
+        rows = close[close["side"] == side]["left"].tolist() if "side" in close.columns else []
+        for left in rows:
+            i = table.get(int(left))
+            if i is not None and filed["c"].iloc[i] < 0:
+                out[i] = True
+    return out
+
+
 def _join_through_crawl(filed: pd.DataFrame, fc: pd.DataFrame, settings: LinkSettings,
                         forbid: Callable[[pd.DataFrame, str, str], np.ndarray] | None
                         ) -> tuple[pd.DataFrame, int]:
     """A record filed in one registry only, whose crawled partner (an accepted link) also links
-    well to a record filed in the other registry only, left without a partner: the two filings
+    (at least doubtfully) to a record filed in the other registry only, left without a partner: the two filings
     are one account that the registries describe differently (other owners, an old division
     name, typos), as the crawl shows. They are joined, unless a person decided otherwise."""
     if not len(fc):
@@ -147,7 +167,7 @@ def _join_through_crawl(filed: pd.DataFrame, fc: pd.DataFrame, settings: LinkSet
         return filed, 0
     acc = fc["account"].to_numpy(dtype=np.int64)
     right = fc["right"].to_numpy(dtype=np.int64)
-    good = fc["score"].to_numpy(dtype=float) >= settings.match_threshold
+    good = fc["score"].to_numpy(dtype=float) >= settings.review_threshold
     joins: dict[int, tuple[int, float]] = {}   # holder account -> (other account, its score)
     taken: set[int] = set()
     for i in np.flatnonzero(good).tolist():    # fc is ordered best first
@@ -270,8 +290,8 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
     pc = _apply_decisions(pc, "provincial", "crawled", forbid, confirm)
     acc_of_n = pd.Series(filed.index, index=filed["n"]).drop(-1, errors="ignore")
     acc_of_p = pd.Series(filed.index, index=filed["p"]).drop(-1, errors="ignore")
-    nc = nc.assign(account=acc_of_n.reindex(nc["left"]).to_numpy())
-    pc = pc.assign(account=acc_of_p.reindex(pc["left"]).to_numpy())
+    nc = nc.assign(account=acc_of_n.reindex(nc["left"]).to_numpy(), side="n")
+    pc = pc.assign(account=acc_of_p.reindex(pc["left"]).to_numpy(), side="p")
     fc = pd.concat([nc, pc], ignore_index=True)
     if len(fc):
         fc = (fc.sort_values(["weight", "exact"], ascending=False, kind="stable")
@@ -298,8 +318,10 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
         done = set(zip(filed["n"].tolist(), filed["p"].tolist(), strict=True))
         np_reviews = np_reviews[[(a, b) not in done for a, b in zip(np_reviews["left"].tolist(),
                                                                    np_reviews["right"].tolist(), strict=True)]]
+    filed["c_lookalike"] = _lookalikes(filed, every_fc, settings)
     c_unlinked = np.setdiff1d(np.arange(len(crawled)), filed["c"].to_numpy())
-    accounts = pd.concat([filed, pd.DataFrame({"n": -1, "p": -1, "c": c_unlinked})], ignore_index=True)
+    accounts = pd.concat([filed, pd.DataFrame({"n": -1, "p": -1, "c": c_unlinked, "c_lookalike": False})],
+                         ignore_index=True)
     for col in ("n", "p", "c"):
         accounts[col] = accounts[col].astype("Int64").replace(-1, pd.NA)
     accounts = accounts[list(ACCOUNT_COLUMNS)]
