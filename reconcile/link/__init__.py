@@ -100,8 +100,9 @@ def _link_pairs(left: pd.DataFrame, right: pd.DataFrame) -> tuple[pd.DataFrame, 
         # exact name agreement breaks ties in favour of the identical name
         "exact": (feats["name"].to_numpy() == 1.0).astype(np.int8),
         "why": _explanations(scored),
-        # same owner on the same platform, no veto (see _same_unit_leftovers)
-        "unit": (scored.levels["owner"] == 1) & (scored.levels["platform"] == 1) & ~scored.veto,
+        # same owner on the same platform, no veto, no different ids (see _same_unit_leftovers)
+        "unit": (scored.levels["owner"] == 1) & (scored.levels["platform"] == 1) & (scored.levels["id"] != 2)
+        & ~scored.veto,
     })
     return out, len(pairs)
 
