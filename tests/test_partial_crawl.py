@@ -174,3 +174,24 @@ def test_platform_labels_and_dashes_do_not_change_the_name(raw, key):
     from reconcile.normalize import name_key
 
     assert name_key(raw) == key
+
+
+def test_units_are_exact(tmp_path):
+    """Two sub-units one character apart are two units with one account each (no 同一平台开设多个账号);
+    a closed old account next to its replacement is no duplicate; one account filed in one registry
+    under one name and in the other under another (no id) is no duplicate either."""
+    from tests.test_checks import BASE, crawl_row, run_case
+
+    zl = ("中岭财政所", "微信公众号", "订阅号", "", "通山县财政局中岭财政所", "通山县", "正常")
+    zy = ("中堰财政所", "微信公众号", "订阅号", "", "通山县财政局中堰财政所", "通山县", "正常")
+    old = ("崇阳环保", "微博", "", "3001", "崇阳县环境保护局", "崇阳县", "已注销")
+    new = ("崇阳生态环境", "微博", "", "3002", "崇阳县环境保护局", "崇阳县", "正常")
+    nat_only = ("嘉鱼文旅", "抖音", "", "", "嘉鱼县文化和旅游局", "嘉鱼县", "正常")
+    prov_only = ("嘉鱼文化旅游", "抖音", "", "", "嘉鱼县文化和旅游局", "嘉鱼县", "正常")
+    national = BASE + [zl, zy, old, new, nat_only]
+    provincial = BASE + [zl, zy, old, new, prov_only]
+    crawled = [crawl_row(r) for r in BASE + [zl, zy, new]] + [crawl_row(old, status="已注销")]
+    got = run_case(tmp_path, national, provincial, crawled)
+    assert not [f for f in got if f[0] == "duplicate_on_platform"], got
+    # each sub-unit keeps its own crawled record: nothing is unfiled, nothing deleted
+    assert not [f for f in got if f[0] in ("unfiled", "deleted_still_registered") and "财政所" in f[2]], got
