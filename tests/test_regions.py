@@ -32,7 +32,7 @@ def test_divisions_csv_shape() -> None:
     with DATA_PATH.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["code", "name", "level", "province", "city", "county"]
-    assert len(rows) == 3219
+    assert len(rows) == 3213          # 民政部 2023: 34 省级, 333 地级, 2846 县级
     assert len({r["code"] for r in rows}) == len(rows)
     assert all(len(r["code"]) == 6 and r["code"].isdigit() for r in rows)
     assert {r["level"] for r in rows} == {"province", "city", "county"}
