@@ -125,8 +125,10 @@ def test_short_forms(xianning: RegionResolver, plain: RegionResolver) -> None:
         assert resolver.resolve(None, None, "恩施发布") == Place("湖北省", "恩施土家族苗族自治州", None)
         assert resolver.resolve(None, None, "长阳发布") == Place("湖北省", "宜昌市", "长阳土家族自治县")
     # with a scope, a two-character short form outside it is not trusted (大东 = 沈阳 大东区)
-    assert plain.resolve(None, None, "大东坝镇") == Place("辽宁省", "沈阳市", "大东区")
-    assert RegionResolver(("浙江省",)).resolve(None, None, "大东坝镇") == Place()
+    assert plain.resolve(None, None, "大东发布") == Place("辽宁省", "沈阳市", "大东区")
+    assert RegionResolver(("浙江省",)).resolve(None, None, "大东发布") == Place()
+    # … and a town's name is not a division's short form (大东坝镇 is 松阳县's, not 大东区)
+    assert plain.resolve(None, None, "大东坝镇") == Place("浙江省", "丽水市", "松阳县")
     assert xianning.resolve(None, None, "恩施发布") == Place()
 
 
@@ -213,3 +215,80 @@ def test_an_owner_naming_only_divisions_elsewhere_is_not_placed_by_its_name() ->
         {"name": "张湾林业", "owner": "林业局", "platform": "公众号", "verified_kind": "政府机构认证"},
     ]), resolver, official_places_only=True)
     assert frame["city"].tolist() == [None, "十堰市"]
+
+
+# ---------------------------------------------------------------------------- 2023 divisions
+
+
+def test_renamed_and_towns_tables() -> None:
+    from reconcile.regions import RENAMED_PATH, TOWNS_PATH
+
+    assert TOWNS_PATH.stat().st_size < 1_500_000 and RENAMED_PATH.stat().st_size < 50_000
+    with RENAMED_PATH.open(encoding="utf-8", newline="") as fh:
+        renamed = {(r["old"], r["new"]) for r in csv.DictReader(fh)}
+    assert {("临安市", "临安区"), ("玉环县", "玉环市"), ("下城区", "拱墅区"), ("江干区", "上城区"),
+            ("江干区", "钱塘区"), ("余杭区", "临平区")} <= renamed
+    import gzip
+
+    from reconcile.normalize import normalize_text
+
+    with gzip.open(TOWNS_PATH, "rt", encoding="utf-8") as fh:
+        towns = [line.rstrip("\n").split(",") for line in fh][1:]
+    assert len(towns) > 38_000 and all(len(c) == 9 and c.isdigit() for c, _ in towns)
+    assert all(normalize_text(n) == n for _, n in towns)     # stored in comparison form: loaded as is
+    assert ["330113102", "塘栖镇"] in towns
+    names = known_names()
+    assert {"临平区", "钱塘区", "玉环市", "临安区"} <= names
+    assert {"临安市", "玉环县", "下城区", "江干区"} <= names          # former names are searched for too
+
+
+HANGZHOU = ("浙江省", "杭州市")
+
+
+@pytest.mark.parametrize(("owner", "county"), [
+    ("杭州市临平区教育和体育局", "临平区"),
+    ("临平区东湖街道办事处", "临平区"),
+    ("杭州市钱塘区教育局", "钱塘区"),
+    ("临安市人民政府", "临安区"),                       # 2017: 临安市 -> 临安区
+    ("杭州市下城区市场监督管理局", "拱墅区"),           # 2021: 下城区 merged into 拱墅区
+    ("下城区教育局", "拱墅区"),
+    ("杭州市江干区人民政府", "上城区"),                 # 2021: 江干区 mostly to 上城区 …
+    ("杭州市江干区下沙街道办事处", "钱塘区"),           # … its 下沙街道 to 钱塘区
+    ("余杭区公安分局", "余杭区"),                       # 余杭区 still exists …
+    ("杭州市余杭区塘栖镇人民政府", "临平区"),           # … but 塘栖镇 is 临平区's since 2021
+    ("萧山区河庄街道办事处", "钱塘区"),
+    ("塘栖镇人民政府", "临平区"),                       # a town alone, unique: its county
+])
+def test_current_divisions_of_hangzhou(owner: str, county: str) -> None:
+    for resolver in (RegionResolver(), RegionResolver(("杭州市",)), RegionResolver(("浙江省",))):
+        assert resolver.resolve(None, owner) == Place(*HANGZHOU, county), (owner, resolver.scope)
+
+
+def test_yuhuan_and_old_names_in_region_cells_and_scopes() -> None:
+    taizhou = RegionResolver(("台州市",))
+    yuhuan = Place("浙江省", "台州市", "玉环市")
+    assert taizhou.resolve(None, "玉环县公安局") == yuhuan
+    assert taizhou.resolve("玉环县", "县公安局") == yuhuan
+    assert taizhou.resolve(None, None, "平安玉环") == yuhuan
+    assert RegionResolver().resolve("玉环县", None) == yuhuan
+    assert RegionResolver(("玉环县",)).in_scope(yuhuan)               # a scope written with the old name
+    assert RegionResolver(("临安市",)).in_scope(Place(*HANGZHOU, "临安区"))
+    assert taizhou.strip_region("玉环县公安局") == "公安局"
+    assert RegionResolver(("杭州市",)).strip_region("杭州市下城区教育局") == "教育局"
+    assert RegionResolver(("杭州市",)).resolve("江干区", None) == Place(*HANGZHOU, "上城区")
+    # a region cell with a split name is settled by an owner in one of its successors
+    assert RegionResolver(("杭州市",)).resolve("余杭区", "塘栖镇人民政府") == Place(*HANGZHOU, "临平区")
+    assert RegionResolver(("杭州市",)).resolve("江干区", "下沙街道办事处") == Place(*HANGZHOU, "钱塘区")
+    assert RegionResolver(("杭州市",)).resolve("余杭区", "区教育局") == Place(*HANGZHOU, "余杭区")
+
+
+def test_towns_are_placed_only_when_unambiguous() -> None:
+    plain, zhejiang = RegionResolver(), RegionResolver(("浙江省",))
+    songyang = Place("浙江省", "丽水市", "松阳县")
+    assert plain.resolve(None, "大东坝镇人民政府") == songyang
+    assert zhejiang.resolve(None, "大东坝镇人民政府") == songyang
+    assert plain.resolve(None, "城关镇人民政府") == Place()          # hundreds of 城关镇: not guessed
+    assert plain.resolve(None, "乡村振兴局") == Place()
+    # a town outside the scope says nothing; a town never contradicts the county named
+    assert RegionResolver(("台州市",)).resolve(None, "塘栖镇人民政府") == Place()
+    assert plain.resolve(None, "通山县塘栖镇人民政府") == Place(*TONGSHAN)
