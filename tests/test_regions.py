@@ -292,3 +292,59 @@ def test_towns_are_placed_only_when_unambiguous() -> None:
     # a town outside the scope says nothing; a town never contradicts the county named
     assert RegionResolver(("台州市",)).resolve(None, "塘栖镇人民政府") == Place()
     assert plain.resolve(None, "通山县塘栖镇人民政府") == Place(*TONGSHAN)
+
+
+def _write_case(folder, rows: list[tuple[str, str, str, str, str]]) -> None:
+    """national.csv, provincial.csv and crawled.csv of the same accounts:
+    (name, platform, account id, owner, region cell)."""
+    folder.mkdir()
+    head = "序号,账号名称,平台类型,账号类型,账号ID,主办单位,所属地区,运营状态,开设时间\n"
+    body = "".join(f"{i},{n},{p},订阅号,{a},{o},{r},正常,2021-03-01\n" for i, (n, p, a, o, r) in enumerate(rows, 1))
+    (folder / "national.csv").write_text(head + body, encoding="utf-8-sig")
+    (folder / "provincial.csv").write_text(head + body, encoding="utf-8-sig")
+    crawled = "账号名称,平台,账号类型,账号ID,认证主体,认证类型,账号状态,最后更新时间,粉丝数\n" + "".join(
+        f"{n},{p},订阅号,{a},{o},政府机构认证,正常,2022-11-10,100\n" for n, p, a, o, _ in rows)
+    (folder / "crawled.csv").write_text(crawled, encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(("rows", "expected", "absent"), [
+    ([("临平教育", "公众号", "gh_a0000000001", "杭州市临平区教育和体育局", "临平区"),
+      ("塘栖发布", "公众号", "gh_a0000000002", "塘栖镇人民政府", "余杭区"),
+      ("钱塘教育", "公众号", "gh_a0000000003", "杭州市钱塘区教育局", "钱塘区"),
+      ("下沙街道", "公众号", "gh_a0000000004", "杭州市江干区下沙街道办事处", ""),
+      ("拱墅市场监管", "公众号", "gh_a0000000005", "杭州市下城区市场监督管理局", "下城区"),
+      ("临安公安", "公众号", "gh_a0000000006", "临安市公安局", "临安市"),
+      ("杭州公安", "公众号", "gh_a0000000007", "杭州市公安局", "市直")],
+     {"市直": 1, "拱墅区": 1, "钱塘区": 2, "临安区": 1, "临平区": 2},
+     {"下城区", "江干区", "临安市", "余杭区", "未知"}),
+    ([("玉环公安", "公众号", "gh_b0000000001", "玉环县公安局", "玉环县"),
+      ("玉环发布", "公众号", "gh_b0000000002", "玉环市人民政府办公室", "玉环市"),
+      ("临海发布", "公众号", "gh_b0000000003", "临海市人民政府办公室", "临海市"),
+      ("台州教育", "公众号", "gh_b0000000004", "台州市教育局", "市直")],
+     {"市直": 1, "临海市": 1, "玉环市": 2},
+     {"玉环县", "未知"}),
+], ids=["杭州市", "台州市"])
+def test_attachment1_lists_the_current_divisions(tmp_path, rows, expected, absent) -> None:
+    """附件1 of a 杭州 and a 台州 case (scope inferred from the registries): 临平区, 钱塘区 and 玉环市
+    in rows of their own, owners written with the old names counted there, in the JSON summary and
+    in the XLSX 总体情况 sheet."""
+    import json
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    folder = tmp_path / "case"
+    _write_case(folder, rows)
+    proc = subprocess.run([sys.executable, "-m", "reconcile", "run", str(folder), "--checkpoint", "2022-11-13",
+                           "--out", str(tmp_path / "r.xlsx"), "--json", str(tmp_path / "r.json"), "--no-db",
+                           "--exit-zero", "--quiet"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]
+    assert {s["region"]: s["total"] for s in summary} == expected
+    sheet = list(openpyxl.load_workbook(tmp_path / "r.xlsx")["总体情况"].iter_rows(values_only=True))
+    head = next(i for i, row in enumerate(sheet) if row[1] == "地区")
+    end = next(i for i, row in enumerate(sheet) if row[1] == "总计")
+    assert {row[1]: row[2] for row in sheet[head + 1:end]} == expected     # 地区, 政务新媒体总数
+    cells = {str(c).strip() for row in sheet for c in row if c is not None}
+    assert not absent & cells
