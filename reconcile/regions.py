@@ -20,8 +20,9 @@ Rules, in short:
   went to several (江干区 -> 上城区, 钱塘区) is narrowed by the rest of the text (a town), else means
   its main successor, the first listed; so is a current name that lost part of its area (余杭区);
 - a 乡镇/街道 full name ("塘栖镇") places the text in its county when no county is named or the
-  named one is a former name of several; a town name found in several counties says only what
-  they share (with a scope: the candidates in the scope; without one it must be unique).
+  named one is a former name of several; a town name of several counties (with a scope: several
+  in it; without one: several nationwide) counts only when the rest of the text narrows it to one
+  (not even the city they share: a town's unit is no 市直 one).
 """
 
 from __future__ import annotations
@@ -108,6 +109,12 @@ def _short_form(name: str) -> str | None:
 
 class _Ranked(tuple):
     """Candidates of a former name, its main successor first (江干区: 上城区, then 钱塘区)."""
+
+    __slots__ = ()
+
+
+class _Town(tuple):
+    """Candidates of a town name: they count only when the text narrows them to one."""
 
     __slots__ = ()
 
@@ -386,12 +393,18 @@ class RegionResolver:
             if not ok:
                 continue  # contradicts what we know: ignore this mention
             if len(ok) > 1:
-                pending.append((ok, isinstance(cands, _Ranked)))
+                pending.append(ok if type(cands) is tuple else type(cands)(ok))
+                if type(cands) is _Town:
+                    continue  # a town name of several counties: not even the city they share
             ctx = _merge(ctx, ok[0] if len(ok) == 1 else _common(ok))
-        for cands, ranked in pending:  # a later name may have settled an earlier ambiguous one
+        for cands in pending:  # a later name may have settled an earlier ambiguous one
             ok = [c for c in cands if _compatible(c, ctx)]
-            if ok:  # still several successors of a former name: its main one
-                ctx = _merge(ctx, ok[0] if len(ok) == 1 or ranked else _common(ok))
+            if len(ok) == 1:
+                ctx = _merge(ctx, ok[0])
+            elif ok and type(cands) is _Ranked:  # still several successors of a former name: its main one
+                ctx = _merge(ctx, ok[0])
+            elif ok and type(cands) is not _Town:
+                ctx = _merge(ctx, _common(ok))
         return ctx
 
     def _place_in_text(self, text: str | None) -> Place:
@@ -433,7 +446,7 @@ class RegionResolver:
             elif len(places) > 1:
                 continue    # without a scope a town name must be unique nationwide
             if places:
-                out.append(places)
+                out.append(_Town(places))
         return out
 
     def _place_of_region(self, text: str) -> tuple[Place, bool]:

@@ -288,6 +288,11 @@ def test_towns_are_placed_only_when_unambiguous() -> None:
     assert plain.resolve(None, "大东坝镇人民政府") == songyang
     assert zhejiang.resolve(None, "大东坝镇人民政府") == songyang
     assert plain.resolve(None, "城关镇人民政府") == Place()          # hundreds of 城关镇: not guessed
+    # 城东街道 is 婺城区's and 东阳市's: alone it places nowhere, not even in 金华市 (it is no 市直 unit)
+    jinhua = RegionResolver(("金华市",))
+    assert jinhua.resolve(None, "城东街道办事处") == Place()
+    assert jinhua.resolve(None, "东阳市城东街道办事处") == Place("浙江省", "金华市", "东阳市")
+    assert jinhua.resolve(None, "义乌市城东街道办事处") == Place("浙江省", "金华市", "义乌市")
     assert plain.resolve(None, "乡村振兴局") == Place()
     # a town outside the scope says nothing; a town never contradicts the county named
     assert RegionResolver(("台州市",)).resolve(None, "塘栖镇人民政府") == Place()
