@@ -1,8 +1,10 @@
-"""China's administrative divisions (民政部 data, county level and above) and a resolver that
-turns the region column, an owner's name or an account name into (province, city, county).
+"""China's administrative divisions (民政部 2023 edition, county level and above, with 乡镇/街道)
+and a resolver that turns the region column, an owner's name or an account name into
+(province, city, county).
 
-The table is ``reconcile/data/divisions.csv`` (see ``reconcile/data/README.md``). Matching is
-on ``normalize_text`` forms, so traditional characters and full-width text resolve too.
+The tables are ``reconcile/data/divisions.csv``, ``renamed.csv`` and ``towns.csv.gz`` (see
+``reconcile/data/README.md``). Matching is on ``normalize_text`` forms, so traditional characters
+and full-width text resolve too.
 
 Rules, in short:
 - full names ("通山县", "咸宁市", "湖北省") are recognised anywhere in a text;
@@ -13,12 +15,20 @@ Rules, in short:
 - a name shared by several divisions (朝阳区) is narrowed by the scope and by the other names in
   the text ("吉林省长春市朝阳区"), else only what all candidates share is kept;
 - "市直" / "市本级" / "省本级" and a bare leading "市" / "县" / "省" ("市公安局") mean the
-  scope's own city / county / province.
+  scope's own city / county / province;
+- a former name (renamed.csv: 临安市, 玉环县, 下城区 …) is read as its current division; one that
+  went to several (江干区 -> 上城区, 钱塘区) is narrowed by the rest of the text (a town), else means
+  its main successor, the first listed; so is a current name that lost part of its area (余杭区);
+- a 乡镇/街道 full name ("塘栖镇") places the text in its county when no county is named or the
+  named one is a former name of several; a town name of several counties (with a scope: several
+  in it; without one: several nationwide) counts only when the rest of the text narrows it to one
+  (not even the city they share: a town's unit is no 市直 one).
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -29,6 +39,8 @@ from reconcile.errors import ConfigError
 from reconcile.normalize import normalize_text
 
 DATA_PATH = Path(__file__).resolve().parent / "data" / "divisions.csv"
+RENAMED_PATH = DATA_PATH.with_name("renamed.csv")
+TOWNS_PATH = DATA_PATH.with_name("towns.csv.gz")
 LEVELS = ("province", "city", "county")
 
 
@@ -95,24 +107,53 @@ def _short_form(name: str) -> str | None:
     return None
 
 
+class _Ranked(tuple):
+    """Candidates of a former name, its main successor first (江干区: 上城区, then 钱塘区)."""
+
+    __slots__ = ()
+
+
+class _Town(tuple):
+    """Candidates of a town name: they count only when the text narrows them to one."""
+
+    __slots__ = ()
+
+
 class _Index:
     """The division table and its lookup structures (built once per process)."""
 
-    def __init__(self, path: Path = DATA_PATH) -> None:
+    def __init__(self, path: Path = DATA_PATH, renamed: Path = RENAMED_PATH) -> None:
         self.divisions: list[Division] = []
         with path.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 place = Place(row["province"] or None, row["city"] or None, row["county"] or None)
                 self.divisions.append(Division(row["code"], row["name"], row["level"], place))
-        self.full_names = frozenset(d.name for d in self.divisions)
-        # key (normalize_text form) -> [(division, is_full_name)]
+        by_code = {d.code: d for d in self.divisions}
+        # former names, as Divisions named by their old name placed at their successor
+        self.former: list[Division] = []
+        if renamed.exists():
+            with renamed.open(encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    new = by_code[row["code"]]
+                    self.former.append(Division(new.code, row["old"], new.level, new.place))
+        self.full_names = frozenset(d.name for d in self.divisions + self.former)
+        # key (normalize_text form) -> [(division, is_full_name)]; current divisions first
         self.by_key: dict[str, list[tuple[Division, bool]]] = {}
-        for d in self.divisions:
+        self.ranked: set[str] = set()     # keys of former names: candidates keep their order
+        current = set(self.divisions)
+        for d in self.divisions + self.former:
             full = normalize_text(d.name) or d.name
-            self.by_key.setdefault(full, []).append((d, True))
             short = _short_form(d.name)
-            if short:
-                self.by_key.setdefault(normalize_text(short) or short, []).append((d, False))
+            short = (normalize_text(short) or short) if short else None
+            for key, is_full in ((full, True), (short, False)):
+                if not key:
+                    continue
+                entries = self.by_key.setdefault(key, [])
+                if (d, is_full) not in entries:
+                    entries.append((d, is_full))
+                if d not in current:
+                    self.ranked.add(key)
+        self.current = frozenset(current)
         self.common = frozenset(normalize_text(w) or w for w in COMMON_WORDS)
         # names searchable in free text, grouped by their first two characters, longest first
         by_prefix: dict[str, list[str]] = {}
@@ -129,13 +170,63 @@ class _Index:
         return None
 
 
+class _Towns:
+    """乡镇/街道 full names (towns.csv.gz) -> the places of the towns so named."""
+
+    def __init__(self, index: _Index, path: Path = TOWNS_PATH) -> None:
+        by_code = {d.code: d.place for d in index.divisions}
+        by_name: dict[str, list[Place]] = {}
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+            lines = fh.read().split("\n")
+        # names are stored in normalize_text form (bench/make_divisions.py; a test checks it)
+        for line in lines[1:]:
+            code, _, key = line.partition(",")
+            # 乡级 divisions only: the statistics' 农场, 开发区, 团 … are not (and are vaguer names)
+            if len(key) < 3 or not key.endswith(_TOWN_MARKS):
+                continue
+            place = by_code.get(code[:6]) or by_code.get(code[:4] + "00")
+            if place is not None:
+                by_name.setdefault(key, []).append(place)
+        self.by_name = {k: tuple(v) if len(v) == 1 else tuple(dict.fromkeys(v)) for k, v in by_name.items()}
+        by_prefix: dict[str, list[str]] = {}
+        for key in self.by_name:
+            by_prefix.setdefault(key[:2], []).append(key)
+        self.by_prefix = {p: tuple(sorted(ks, key=len, reverse=True)) if len(ks) > 1 else tuple(ks)
+                          for p, ks in by_prefix.items()}
+
+    def found_in(self, text: str) -> list[tuple[int, str]]:
+        """(start, name) of the town names in text, longest first at each place, no overlaps."""
+        out: list[tuple[int, str]] = []
+        end = 0
+        for i in range(len(text) - 2):
+            if i < end:
+                continue
+            for k in self.by_prefix.get(text[i:i + 2], ()):
+                if text.startswith(k, i):
+                    out.append((i, k))
+                    end = i + len(k)
+                    break
+        return out
+
+
+# How 乡级 division names end; a text that holds none of these names no town.
+_TOWN_MARKS = ("镇", "乡", "街道", "苏木")
+_TOWN_MARK_RE = re.compile("|".join(_TOWN_MARKS))
+
+
 @lru_cache(maxsize=1)
 def _index() -> _Index:
     return _Index()
 
 
+@lru_cache(maxsize=1)
+def _towns() -> _Towns | None:
+    return _Towns(_index()) if TOWNS_PATH.exists() else None
+
+
 def known_names() -> frozenset[str]:
-    """Full names of all divisions (省, 市, 县 …), as written in the 民政部 table."""
+    """Full names of all divisions (省, 市, 县 …), as written in the 民政部 table, and their
+    former names (renamed.csv: 临安市, 玉环县, 下城区 …)."""
     return _index().full_names
 
 
@@ -204,7 +295,8 @@ class RegionResolver:
     def _scope_place(self, name: str) -> list[Place]:
         key = normalize_text(name)
         entries = self._index.by_key.get(key or "", [])
-        full = [d.place for d, is_full in entries if is_full]
+        full = [d.place for d, is_full in entries if is_full and d in self._index.current]
+        full = full or list(dict.fromkeys(d.place for d, is_full in entries if is_full))  # a former name
         if full:
             return full  # an ambiguous full name (朝阳区) keeps all its divisions
         place = self._combine(self._mentions(key or ""), EMPTY) if key else EMPTY
@@ -250,6 +342,10 @@ class RegionResolver:
         places = list(dict.fromkeys(d.place for d in divisions))
         related = [p for p in places if self._related(p)] if self._scope_places else []
         if related:
+            places = related
+        if key in self._index.ranked and len(places) > 1 and _depth(_common(places)) >= 2:
+            return _Ranked(places)    # a former name of several divisions of one city: main one first
+        if related:
             return tuple(related)
         if not full and len(key) == 2 and divisions[0].level != "province":
             # A two-character short form outside the scope says nothing when there is a scope,
@@ -264,6 +360,13 @@ class RegionResolver:
         cached = self._mention_cache.get(text)
         if cached is not None:
             return cached
+        mentions = tuple(c for c in (self._candidates(k) for _, _, k in self._names_at(text)) if c)
+        if len(self._mention_cache) < 1 << 18:
+            self._mention_cache[text] = mentions
+        return mentions
+
+    def _names_at(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, length, key) of the division names in a text, in text order, no overlaps."""
         by_prefix = self._index.by_prefix   # longest_at inlined: this loop is most of resolving
         found = []
         for i in range(len(text) - 1):
@@ -279,10 +382,7 @@ class RegionResolver:
             if all(start + length <= s or s + n <= start for s, n, _ in taken):
                 taken.append((start, length, key))
         taken.sort()
-        mentions = tuple(c for c in (self._candidates(k) for _, _, k in taken) if c)
-        if len(self._mention_cache) < 1 << 18:
-            self._mention_cache[text] = mentions
-        return mentions
+        return taken
 
     @staticmethod
     def _combine(mentions: Iterable[tuple[Place, ...]], base: Place) -> Place:
@@ -293,12 +393,18 @@ class RegionResolver:
             if not ok:
                 continue  # contradicts what we know: ignore this mention
             if len(ok) > 1:
-                pending.append(ok)
+                pending.append(ok if type(cands) is tuple else type(cands)(ok))
+                if type(cands) is _Town:
+                    continue  # a town name of several counties: not even the city they share
             ctx = _merge(ctx, ok[0] if len(ok) == 1 else _common(ok))
         for cands in pending:  # a later name may have settled an earlier ambiguous one
             ok = [c for c in cands if _compatible(c, ctx)]
-            if ok:
-                ctx = _merge(ctx, ok[0] if len(ok) == 1 else _common(ok))
+            if len(ok) == 1:
+                ctx = _merge(ctx, ok[0])
+            elif ok and type(cands) is _Ranked:  # still several successors of a former name: its main one
+                ctx = _merge(ctx, ok[0])
+            elif ok and type(cands) is not _Town:
+                ctx = _merge(ctx, _common(ok))
         return ctx
 
     def _place_in_text(self, text: str | None) -> Place:
@@ -315,7 +421,33 @@ class RegionResolver:
         base = EMPTY
         if text[0] in _LEVEL_OF_CHAR and (len(text) < 2 or text[1] not in _NOT_LEVEL_NEXT):
             base = self._scope_at(_LEVEL_OF_CHAR[text[0]])  # "市公安局" -> the scope's city
+        if _TOWN_MARK_RE.search(text):
+            towns = _towns()
+            found = towns.found_in(text) if towns else []
+            if found:
+                return self._combine(self._with_towns(text, found), base)
         return self._combine(self._mentions(text), base)
+
+    def _with_towns(self, text: str, found: list[tuple[int, str]]) -> list[tuple[Place, ...]]:
+        """The mentions of a text that names towns: division names inside a town's name drop out
+        ("大东坝镇" is not 大东区), towns overlapping a longer division name too; the towns come
+        after the divisions, so they refine what those say and never contradict it."""
+        towns = _towns()
+        assert towns is not None
+        names = self._names_at(text)
+        spans = [(i, i + len(k), k) for i, k in found
+                 if all(i <= s and s + n <= i + len(k) or s + n <= i or i + len(k) <= s for s, n, _ in names)]
+        out = [c for s, n, k in names
+               if not any(a <= s and s + n <= b for a, b, _ in spans) and (c := self._candidates(k))]
+        for _, _, key in spans:
+            places = towns.by_name[key]
+            if self._scope_places:
+                places = tuple(p for p in places if self._related(p))
+            elif len(places) > 1:
+                continue    # without a scope a town name must be unique nationwide
+            if places:
+                out.append(_Town(places))
+        return out
 
     def _place_of_region(self, text: str) -> tuple[Place, bool]:
         """(place, explicit level) for a region cell."""
@@ -358,6 +490,9 @@ class RegionResolver:
                     refined = self._place_in_text(owner)
                     if _compatible(refined, place) and _depth(refined) > _depth(place):
                         place = _merge(place, refined)
+                    elif refined.county and any(isinstance(m, _Ranked) and refined in m
+                                                for m in self._mentions(region)):
+                        place = refined   # "余杭区" + "塘栖镇人民政府": the part that became 临平区
                 return place
         place = self._place_in_text(owner)
         if place != EMPTY:
