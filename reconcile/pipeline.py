@@ -34,7 +34,7 @@ from reconcile.link import link_accounts, prepare
 from reconcile.link.prune import CrawlFilter
 from reconcile.normalize import normalize_frame
 from reconcile.recheck import QuarterContext
-from reconcile.regions import COMMON_WORDS, RegionResolver
+from reconcile.regions import COMMON_WORDS, RegionResolver, successors
 from reconcile.result import LINK_COLUMNS, InputInfo, Result, RunInfo
 from reconcile.review import pair_keys
 from reconcile.schema import SOURCES
@@ -259,8 +259,11 @@ def _in_scope(view: pd.DataFrame, findings: list) -> list:
 
 
 def _place_finder(resolver: RegionResolver) -> Callable[[str], frozenset[str]]:
-    """Place names written inside an account name, as short forms ("平安通山" -> {"通山"})."""
+    """Place names written inside an account name, as short forms ("平安通山" -> {"通山"}); a former
+    name brings the names it became ("江干住建" -> {"江干", "上城", "钱塘"}), so an account named with
+    its county's old name is no place conflict with the same account under the new one."""
     shorts = _short_forms(resolver.known_names())
+    later = successors()
     starts = frozenset(k[:2] for k in shorts)   # every name is 2+ characters: most positions start none
 
     def find(name: str) -> frozenset[str]:
@@ -275,6 +278,7 @@ def _place_finder(resolver: RegionResolver) -> Callable[[str], frozenset[str]]:
                 short = shorts.get(name[i:j])
                 if short:
                     found.add(short)
+                    found.update(later.get(short, ()))
         # keep only the longest matches ("咸宁" inside "咸宁市" counts once)
         return frozenset(found)
 

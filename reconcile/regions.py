@@ -230,6 +230,32 @@ def known_names() -> frozenset[str]:
     return _index().full_names
 
 
+@lru_cache(maxsize=1)
+def successors() -> dict[str, frozenset[str]]:
+    """Former division names (full and short forms, normalised) -> the short forms of the
+    divisions they became ("江干区"/"江干" -> {"上城", "钱塘"}; "余杭" -> {"余杭", "临平"})."""
+    out: dict[str, set[str]] = {}
+    for d in _index().former:
+        new = d.place.county or d.place.city or d.place.province
+        new_short = _short_form(new) or new if new else None
+        if not new_short:
+            continue
+        for key in (normalize_text(d.name), _short_form(d.name)):
+            if key:
+                out.setdefault(normalize_text(key) or key, set()).add(normalize_text(new_short) or new_short)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def lineage_related(a: str, b: str) -> bool:
+    """Two division names that are one, or of which one became the other ("余杭区"/"临平区" since
+    2021, "江干区"/"上城区"): a unit written with the old name may be the same unit."""
+    if a == b:
+        return True
+    later = successors()
+    sa, sb = _short_form(a) or a, _short_form(b) or b
+    return sb in later.get(a, ()) or sa in later.get(b, ()) or sb in later.get(sa, ()) or sa in later.get(sb, ())
+
+
 def region_label(place: Place) -> str:
     """The label of a place in per-region tables: county, else city, else province, else 未知."""
     return place.county or place.city or place.province or "未知"

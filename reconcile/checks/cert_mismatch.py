@@ -15,6 +15,7 @@ import pandas as pd
 
 from reconcile.checks.context import CheckContext, Row, alive_crawled, filed
 from reconcile.checks.registry_mismatch import owner_freq, same_unit
+from reconcile.regions import lineage_related
 from reconcile.result import Finding
 from reconcile.schema import VERIFIED_LABELS
 
@@ -74,9 +75,12 @@ def check(ctx: CheckContext) -> list[Finding]:
 
 
 def _same_place(row: pd.Series | Row) -> bool:
-    """False when the verified owner and the registered owner name different counties."""
+    """False when the verified owner and the registered owner name different counties (not one
+    the other became)."""
     reg_county = row.get("n_county") if isinstance(row.get("n_county"), str) else row.get("p_county")
     c_county = row.get("c_county")
     if isinstance(reg_county, str) and isinstance(c_county, str):
-        return reg_county == c_county
+        # an owner filed under a county's former name (余杭区 before 临平区 was split off) is
+        # the same unit as the one the platform verified under the new name
+        return lineage_related(reg_county, c_county)
     return True
