@@ -4,7 +4,8 @@ verified by another unit than the registered 主办单位 ("账号主体与开�
 
 Owners are compared the way registry_mismatch compares them: a region prefix, spaces and typos
 do not count ("市公安局" vs "咸宁市公安局" is one owner), and a verified owner that agrees with
-either registry's 主办单位 is none (the registries disagreeing is ``registry_mismatch``). Accounts verified as individuals are
+either registry's 主办单位 is none (the registries disagreeing is ``registry_mismatch``); nor is
+a county 融媒体中心 registered for a unit of its county that the platform verified. Accounts verified as individuals are
 ``personal_account``, not this. 事业单位 verification counts as a government body. When the
 crawl carries no verification at all, the check says so once instead of guessing.
 """
@@ -66,12 +67,19 @@ def check(ctx: CheckContext) -> list[Finding]:
         # the registries may name different units for one account (a 融媒体中心 filing for a 街道):
         # the verification agreeing with either registry is no 认证信息不规范 (registry_mismatch says
         # the registries disagree)
-        if _same_place(row) and any(same_unit(core, c_core, freq) for core in cores):
+        if _same_place(row) and any(same_unit(core, c_core, freq) or _files_for_others(core) for core in cores):
             continue
         detail = f"认证主体为{c_owner}，与备案的主办单位{reg_owner}不一致"
         out.append(ctx.finding(CODE, row, detail, ctx.refs(row), correction=f"认证主体应为{reg_owner}",
                                field="owner"))
     return out
+
+
+def _files_for_others(owner_core: str) -> bool:
+    """A county's 融媒体中心 files accounts on behalf of its 街道, 乡镇 and departments (DOMAIN: "a
+    融媒体中心 filing for a 街道"): its name as 主办单位 beside another unit's verification, in the
+    same county, is how the filing was done, not 认证信息不规范."""
+    return owner_core.endswith("融媒体中心")
 
 
 def _same_place(row: pd.Series | Row) -> bool:
