@@ -104,3 +104,25 @@ class PlaceConflict(BaseCompareFeature):
             for x, y in zip(s_left.tolist(), s_right.tolist(), strict=True)
         ]
         return pd.Series(vals, index=s_left.index, dtype=float)
+
+
+class LineageRelated(BaseCompareFeature):
+    """1.0 when two different counties are one the other became ("余杭区"/"临平区", "江干区"/"上城区"):
+    an owner filed under the former name is no place conflict."""
+
+    name = "lineage_related"
+
+    def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
+        from reconcile.regions import lineage_related
+
+        cache: dict[tuple[str, str], float] = {}
+        out = []
+        for a, b in zip(s_left.tolist(), s_right.tolist(), strict=True):
+            if not isinstance(a, str) or not isinstance(b, str) or a == b:
+                out.append(0.0)
+                continue
+            key = (a, b)
+            if key not in cache:
+                cache[key] = 1.0 if lineage_related(a, b) else 0.0
+            out.append(cache[key])
+        return pd.Series(out, index=s_left.index, dtype=float)

@@ -16,6 +16,7 @@ from reconcile.link import weights
 from reconcile.link._rl import Compare
 from reconcile.link.features import (
     ExactAgree,
+    LineageRelated,
     NumeralConflict,
     PlaceConflict,
     StringSimilarity,
@@ -35,6 +36,7 @@ def compare(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFrame) -> pd
     cmp.add(ExactAgree("platform_family", "platform_family", label="same_family"))
     cmp.add(ExactAgree("city", "city", label="same_city"))
     cmp.add(ExactAgree("county", "county", label="same_county"))
+    cmp.add(LineageRelated("county", "county", label="county_lineage"))
     cmp.add(NumeralConflict("name_key", "name_key", label="numeral_conflict"))
     cmp.add(PlaceConflict("name_places", "name_places", label="place_conflict"))
     return cmp.compute(pairs, left, right)

@@ -83,10 +83,12 @@ def _cut(values: np.ndarray, cuts: tuple[float, ...]) -> np.ndarray:
 
 
 def vetoed(features: pd.DataFrame) -> np.ndarray:
-    """Hard negatives: different numbers or places in the names, different counties/cities, unless
-    the same id on the same platform says it is one account."""
+    """Hard negatives: different numbers or places in the names, different counties/cities (a county
+    and the one it became are not different), unless the same id on the same platform says it is one
+    account."""
     f = features
-    region = (f["same_city"].to_numpy() == 0.0) | (f["same_county"].to_numpy() == 0.0)
+    lineage = f["county_lineage"].to_numpy() == 1.0 if "county_lineage" in f else np.zeros(len(f), dtype=bool)
+    region = (f["same_city"].to_numpy() == 0.0) | ((f["same_county"].to_numpy() == 0.0) & ~lineage)
     conflict = (f["numeral_conflict"].to_numpy() == 1.0) | (f["place_conflict"].to_numpy() == 1.0) | region
     strong = (f["id"].to_numpy() == 1.0) & (f["same_platform"].to_numpy() == 1.0)
     return conflict & ~strong
