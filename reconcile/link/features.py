@@ -126,3 +126,22 @@ class LineageRelated(BaseCompareFeature):
                 cache[key] = 1.0 if lineage_related(a, b) else 0.0
             out.append(cache[key])
         return pd.Series(out, index=s_left.index, dtype=float)
+
+
+AGENT_OWNERS = ("融媒体中心",)
+
+
+class AgentOwner(BaseCompareFeature):
+    """1.0 when exactly one side's owner is a unit that files accounts for others (a county
+    融媒体中心 filing for a 街道, DOMAIN.md): then the owners' disagreement says nothing about
+    whether the records are one account."""
+
+    name = "agent_owner"
+
+    def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
+        def agent(s: pd.Series) -> np.ndarray:
+            text = s.astype(object).where(s.notna(), "").astype(str)
+            return text.str.endswith(AGENT_OWNERS).to_numpy(dtype=bool)
+
+        a, b = agent(s_left), agent(s_right)
+        return pd.Series((a ^ b).astype(float), index=s_left.index)

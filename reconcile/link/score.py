@@ -15,6 +15,7 @@ import pandas as pd
 from reconcile.link import weights
 from reconcile.link._rl import Compare
 from reconcile.link.features import (
+    AgentOwner,
     ExactAgree,
     LineageRelated,
     NumeralConflict,
@@ -30,6 +31,7 @@ def compare(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFrame) -> pd
     cmp.add(StringSimilarity("name_core", "name_core", label="name_core"))
     cmp.add(StringSimilarity("owner_core", "owner_core", label="owner"))
     cmp.add(StringSimilarity("owner_norm", "owner_norm", label="owner_full"))
+    cmp.add(AgentOwner("owner_core", "owner_core", label="agent_owner"))
     cmp.add(ExactAgree("id_cmp", "id_cmp", label="id"))
     cmp.add(ExactAgree("id_kind", "id_kind", label="id_kind"))
     cmp.add(ExactAgree("platform", "platform", label="same_platform"))

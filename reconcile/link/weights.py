@@ -61,6 +61,8 @@ def levels(features: pd.DataFrame) -> dict[str, np.ndarray]:
     name = np.fmax(f["name"].to_numpy(dtype=float), f["name_core"].to_numpy(dtype=float))
     out = {"name": _cut(name, _NAME_CUTS)}
     owner = f["owner"].to_numpy(dtype=float)
+    if "agent_owner" in f:   # a 融媒体中心 filing for another unit: the owners say nothing
+        owner = np.where(f["agent_owner"].to_numpy() == 1.0, np.nan, owner)
     out["owner"] = _cut(owner, _OWNER_CUTS)
     id_eq = f["id"].to_numpy(dtype=float)
     comparable = f["id_kind"].to_numpy(dtype=float) == 1.0
