@@ -8,7 +8,8 @@ the account view; :func:`check` reports one finding per group of filings.
 
 Two filings are the same account when they are on the same platform and have the same
 account id, or the same name (``name_key``) and the same owner — unless both carry account
-ids and the ids differ (two accounts that happen to share a name).
+ids and the ids differ (two accounts that happen to share a name), or one is filed as closed and
+the other as operating (an old account next to its replacement under the same name).
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ def _text(value: object) -> str | None:
     return text or None
 
 
+def _closed_and_open(a: str | None, b: str | None) -> bool:
+    """One filing closed, the other operating: an old account next to its replacement, which
+    keeps the old name (not the same account filed twice)."""
+    gone = {"closed", "not_found", "banned"}
+    return bool(a and b) and ((a in gone) != (b in gone))
+
+
 def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[DuplicateGroup]]:
     """(mask of rows to keep, duplicate groups) for one normalised registry frame."""
     n = len(frame)
@@ -54,6 +62,7 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
         return [_text(v) for v in frame[name].tolist()]
 
     platform, acc_id, key, owner = col("platform"), col("account_id"), col("name_key"), col("owner_norm")
+    status = col("status")
     rows = frame["row"].tolist()
     by_id: dict[tuple[str, str], int] = {}
     by_name: dict[tuple[str, str, str], int] = {}
@@ -68,7 +77,8 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
             reason = f"账号ID相同（{acc_id[i]}）"
         if first is None and key[i] and owner[i]:
             cand = by_name.get((p, key[i], owner[i]))
-            if cand is not None and not (acc_id[i] and acc_id[cand] and acc_id[i] != acc_id[cand]):
+            if cand is not None and not (acc_id[i] and acc_id[cand] and acc_id[i] != acc_id[cand]) \
+                    and not _closed_and_open(status[i], status[cand]):
                 first, reason = cand, "名称和主办单位相同"
         if first is not None:
             keep[i] = False
