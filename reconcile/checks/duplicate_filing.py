@@ -7,7 +7,7 @@ registry before linking (only the first filing is linked) and :func:`attach_dupl
 the account view; :func:`check` reports one finding per group of filings.
 
 Two filings are the same account when they are on the same platform and have the same
-account id, or the same name (``name_key``) and the same owner — unless both carry account
+account id, or the same name (``name_key``), the same owner and the same place — unless both carry account
 ids and the ids differ (two accounts that happen to share a name), or one is filed as closed and
 the other as operating (an old account next to its replacement under the same name).
 """
@@ -63,9 +63,11 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
 
     platform, acc_id, key, owner = col("platform"), col("account_id"), col("name_key"), col("owner_norm")
     status = col("status")
+    # the place the filing resolves to: "县财政局城关财政所" in two counties is two units
+    place = [f"{c or ''}|{k or ''}" for c, k in zip(col("city"), col("county"), strict=True)]
     rows = frame["row"].tolist()
     by_id: dict[tuple[str, str], int] = {}
-    by_name: dict[tuple[str, str, str], int] = {}
+    by_name: dict[tuple[str, str, str, str], int] = {}
     members: dict[int, list[int]] = {}     # first position -> positions of its duplicates
     reasons: dict[int, str] = {}
     for i in range(n):
@@ -76,7 +78,7 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
             first = by_id.get((p, acc_id[i]))
             reason = f"账号ID相同（{acc_id[i]}）"
         if first is None and key[i] and owner[i]:
-            cand = by_name.get((p, key[i], owner[i]))
+            cand = by_name.get((p, key[i], owner[i], place[i]))
             if cand is not None and not (acc_id[i] and acc_id[cand] and acc_id[i] != acc_id[cand]) \
                     and not _closed_and_open(status[i], status[cand]):
                 first, reason = cand, "名称和主办单位相同"
@@ -88,7 +90,7 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
         if acc_id[i]:
             by_id.setdefault((p, acc_id[i]), i)
         if key[i] and owner[i]:
-            by_name.setdefault((p, key[i], owner[i]), i)
+            by_name.setdefault((p, key[i], owner[i], place[i]), i)
     groups = [
         DuplicateGroup(source=source, rows=tuple(int(rows[j]) for j in (first, *dups)), reason=reasons[first],
                        account_id=acc_id[first] or next((acc_id[j] for j in dups if acc_id[j]), None))
