@@ -62,10 +62,12 @@ def score(features: pd.DataFrame) -> Scored:
     veto = weights.vetoed(features)
     model = weights.estimate(lv, ~veto)
     w = model.match_weight(lv)
-    # a sibling platform (视频号 for 公众号) without the same id is a claim that a registry is wrong
-    # about the platform: never accepted on names alone, at most a review
-    sibling = (lv["platform"] == 2) & (lv["id"] != 1)
-    w = np.where(sibling, np.minimum(w, weights.SIBLING_CAP), w)
+    # Without the same id, two claims are never accepted on the other evidence alone, only reviewed:
+    # a sibling platform (视频号 for 公众号: a registry wrong about the platform), and names that
+    # are only partly alike (a renamed account, or the unit's other account: the owner agreeing says
+    # the unit, not the account, and the model would count it twice)
+    doubtful = ((lv["platform"] == 2) | (lv["name"] >= 4)) & (lv["id"] != 1)
+    w = np.where(doubtful, np.minimum(w, weights.REVIEW_CAP), w)
     p = weights.probability(w)
     vetoed_p = p * weights.VETO_FACTOR
     w = np.where(veto, np.log2(vetoed_p / (1.0 - vetoed_p)), w)

@@ -29,7 +29,7 @@ import pandas as pd
 PRIOR_PAIRS = 50.0       # weight of the priors, in pairs
 PRIOR_SHARE = 0.3        # prior share of true pairs among the candidates
 ITERATIONS = 40
-SIBLING_CAP = 1.0        # log2 odds: a sibling-platform pair without the same id scores at most 0.67 (review)
+REVIEW_CAP = 1.0         # log2 odds: a doubtful pair (score.score) scores at most 0.67: a review at best
 VETO_FACTOR = 0.4        # a vetoed pair keeps this share of its score: at best a review, never a match
 
 # comparison -> (level labels shown to the clerk, prior m, prior u); level 0 is always "unknown"
