@@ -82,9 +82,14 @@ class Staged:
                                             suffix=f".tmp{self.target.suffix}")
         except OSError as exc:
             raise _output_error(self.target, exc) from exc
-        os.close(fd)
-        self.path = Path(tmp_name)
-        self._done = False
+        try:
+            os.close(fd)
+            self.path = Path(tmp_name)
+            self._done = False
+        except BaseException:   # Ctrl-C or the parent's SIGTERM right after mkstemp: leave nothing behind
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+            raise
 
     def __enter__(self) -> Staged:
         return self
