@@ -617,6 +617,21 @@ _NO_PLACE = (None, None, None)
 NOT_OFFICIAL = frozenset({"enterprise", "personal", "none"})
 
 
+def _info_owner_parts(value: Any) -> tuple[str | None, str | None]:
+    """(display, comparison) form of the unit a verification text names: "咸宁市公安局官方微博"
+    -> "咸宁市公安局" (the suffixes ``name_key`` drops)."""
+    shown = display_text(value)
+    if shown is None:
+        return (None, None)
+    key = name_key(shown)
+    if key is None:
+        return (None, None)
+    norm = normalize_text(shown)
+    if norm and norm != key and norm.startswith(key):
+        shown = shown[: len(shown) - (len(norm) - len(key))].rstrip() or shown
+    return (shown, key)
+
+
 def normalize_frame(df: pd.DataFrame, resolver: RegionResolver | None = None, *,
                     official_places_only: bool = False,
                     keep: Callable[[pd.DataFrame], np.ndarray] | None = None) -> pd.DataFrame:
@@ -674,6 +689,14 @@ def normalize_frame(df: pd.DataFrame, resolver: RegionResolver | None = None, *,
     out["status"] = _map_unique(col("status"), normalize_status)
     out["verified_kind"] = verified_kind
     out["verified_info"] = _map_unique(col("verified_info"), display_text)
+    if "verified_info" in df.columns:
+        # a crawl naming the unit only in its verification text (认证信息 "咸宁市公安局官方微博"):
+        # that unit is the owner the platform shows, for places and every comparison
+        info_owner, info_norm = _map_unique_multi(col("verified_info"), _info_owner_parts, 2)
+        missing = pd.isna(owner_norm)
+        owner = np.where(missing, info_owner, owner)
+        owner_norm = np.where(missing, info_norm, owner_norm)
+        out["owner"] = owner
     out["last_post_at"] = _dates(col("last_post_at"))
     out["followers"] = pd.array(_map_unique(col("followers"), parse_count), dtype="Int64")
     out["platform_raw"] = platform_raw
