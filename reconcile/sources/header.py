@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reconcile.sources.aliases import COLUMN_LABELS, Lookup, match_header
+from reconcile.sources.aliases import COLUMN_LABELS, Lookup, match_header, strip_escapes
 from reconcile.sources.cells import cell_text
 
 HEAD_ROWS = 30  # the header must be within the first 30 (non-blank) rows
@@ -44,9 +44,9 @@ _MAX_DISPLAY = 60
 
 
 def display(text: str) -> str:
-    """Header text for messages: control characters dropped, inner whitespace (line breaks)
+    """Header text for messages: terminal escapes and control characters dropped, inner whitespace (line breaks)
     collapsed, long texts cut (a message stays one readable line)."""
-    text = " ".join(_CONTROL_RE.sub(" ", text).split())
+    text = " ".join(_CONTROL_RE.sub(" ", strip_escapes(text)).split())
     return text if len(text) <= _MAX_DISPLAY else text[:_MAX_DISPLAY] + "…"
 
 
