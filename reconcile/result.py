@@ -73,6 +73,16 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ColumnRead:
+    """How one header cell of an input was read."""
+
+    header: str     # the header text as in the file (control characters dropped)
+    column: str     # canonical column
+    how: str        # "config" (reconcile.toml) | "alias" (a known column name) | "meaning" (recognised by meaning)
+    reason: str = ""  # for "meaning": the evidence, in Chinese ("列名含“名称”，取值多为名称文字")
+
+
+@dataclass(frozen=True)
 class InputInfo:
     source: str
     path: str
@@ -82,6 +92,7 @@ class InputInfo:
     sheet: str | None = None
     header_row: int | None = None
     format: str | None = None
+    columns: tuple[ColumnRead, ...] = ()   # loader inputs: how each header cell used was read
 
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "path": self.path, "sha256": self.sha256, "rows": self.rows}

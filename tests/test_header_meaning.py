@@ -3,14 +3,18 @@ ambiguous headers. Every test writes its own files."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
+from reconcile.config import Config
+from reconcile.errors import InputError
 from reconcile.sources import load_source
 from reconcile.sources.aliases import normalize_header
 from reconcile.sources.header import display
-from tests.test_sources import write_csv
+from tests.test_cli import cli
+from tests.test_sources import write_csv, write_xlsx
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -29,3 +33,119 @@ def test_crawl_header_with_a_terminal_escape_loads(tmp_path: Path) -> None:
                                                 ["平安咸宁", "微博", "123"]])
     rec = load_source(path, "crawled").frame.to_dict("records")[0]
     assert (rec["name"], rec["platform"], rec["account_id"]) == ("平安咸宁", "微博", "123")
+
+
+# --- an independent national export with unseen header wordings --------------------------------
+
+UNSEEN = ["序号", "新媒体账号名称", "新媒体类型", "账号标识", "主办单位名称", "运行状态", "所属地市", "所属区县",
+          "开设时间", "最后一次更新"]
+UNSEEN_ROWS = [
+    [1, "平安咸宁", "微信公众号", "gh_0123456789ab", "咸宁市公安局", "正常", "咸宁市", None,
+     dt.datetime(2018, 1, 2), "2022-11-01"],
+    [2, "通山发布", "微博", "1234567890", "通山县人民政府办公室", "已注销", "咸宁市", "通山县",
+     dt.datetime(2019, 3, 2), "2022年10月3日"],
+    [3, "崇阳教育", "抖音", "cyjy2020", "崇阳县教育局", "运营中", "咸宁市", "崇阳县", dt.datetime(2020, 5, 6), None],
+]
+
+
+def test_unseen_header_wordings_map_by_meaning(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "national.xlsx", {"导出": [["全国政务新媒体信息报送系统导出"], UNSEEN, *UNSEEN_ROWS]})
+    loaded = load_source(path, "national")
+    assert loaded.mapping == {"新媒体账号名称": "name", "新媒体类型": "platform", "账号标识": "account_id",
+                              "主办单位名称": "owner", "运行状态": "status", "所属地市": "region",
+                              "所属区县": "region", "最后一次更新": "last_post_at"}
+    assert loaded.ignored == ("序号", "开设时间")     # a filing date is not a last post
+    f = loaded.frame
+    assert f["name"].tolist() == ["平安咸宁", "通山发布", "崇阳教育"]
+    assert f["account_id"].tolist() == ["gh_0123456789ab", "1234567890", "cyjy2020"]
+    assert f["owner"].tolist() == ["咸宁市公安局", "通山县人民政府办公室", "崇阳县教育局"]
+    assert f["region"].tolist() == ["咸宁市", "咸宁市 通山县", "咸宁市 崇阳县"]   # the split region, joined
+    assert loaded.info.header_row == 2
+    how = {c.header: c.how for c in loaded.info.columns}
+    assert how["新媒体账号名称"] == how["账号标识"] == how["主办单位名称"] == "meaning"
+    assert how["新媒体类型"] == how["所属区县"] == "alias"
+    reason = next(c.reason for c in loaded.info.columns if c.header == "账号标识")
+    assert "标识" in reason
+
+
+def test_unseen_wordings_in_csv_and_header_only_file(tmp_path: Path) -> None:
+    header = ["政务号名称", "所属平台", "微信号/账号", "开办单位名称", "账号运行状态", "县区"]
+    path = write_csv(tmp_path / "p.csv", [header, ["健康咸宁", "微信服务号", "ahqe647", "咸宁市卫生健康委员会", "正常",
+                                                   "咸安区"]], encoding="gb18030")
+    loaded = load_source(path, "provincial")
+    assert loaded.mapping == {"政务号名称": "name", "所属平台": "platform", "微信号/账号": "account_id",
+                              "开办单位名称": "owner", "账号运行状态": "status", "县区": "region"}
+    only = load_source(write_csv(tmp_path / "h.csv", [header]), "provincial")   # no values: text decides
+    assert only.mapping == loaded.mapping and only.frame.empty
+
+
+def test_header_cell_with_escape_and_line_break_maps_by_meaning(tmp_path: Path) -> None:
+    header = ["\x1b[31m新媒体\n账号名称\x1b[0m", "平台", "账号\x1b[0m标识", "粉丝"]
+    path = write_csv(tmp_path / "crawled.csv", [header, ["平安咸宁", "微信公众号", "gh_0123456789ab", "1.2万"]])
+    loaded = load_source(path, "crawled")
+    rec = loaded.frame.to_dict("records")[0]
+    assert (rec["name"], rec["account_id"], rec["followers"]) == ("平安咸宁", "gh_0123456789ab", "1.2万")
+    assert [c.header for c in loaded.info.columns][0] == "新媒体 账号名称"   # shown without the escape
+
+
+def test_a_header_named_by_values_not_by_words_stays_unread(tmp_path: Path) -> None:
+    """Values alone never name a column: a date column without key words is not 最近发布时间."""
+    header = ["账号名称", "平台", "日期"]
+    loaded = load_source(write_csv(tmp_path / "c.csv", [header, ["a", "微博", "2022-11-01"]]), "crawled")
+    assert loaded.ignored == ("日期",) and loaded.frame["last_post_at"].isna().all()
+
+
+# --- ambiguity, missing columns, reconcile.toml ---------------------------------------------------
+
+AMBIGUOUS = [["政务账号名称", "新媒体账号名称", "新媒体类型"], ["平安咸宁", "咸宁公安", "微博"], ["通山发布", "通山政务", "抖音"]]
+
+
+def test_ambiguous_required_column_refuses_naming_the_candidates(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "national.csv", AMBIGUOUS)
+    with pytest.raises(InputError) as err:
+        load_source(path, "national")
+    msg = str(err.value)
+    assert "无法确定哪一列是“政务新媒体名称”：候选“政务账号名称”“新媒体账号名称”" in msg
+    assert "[columns.national]" in msg and "national.csv" in msg and "第 1 行" in msg
+
+
+def test_ambiguous_header_exits_2_through_the_cli(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "national.csv", AMBIGUOUS)
+    proc = cli("inspect", str(path), "--source", "national")
+    assert proc.returncode == 2
+    assert "无法确定哪一列是“政务新媒体名称”" in proc.stderr and "候选“政务账号名称”“新媒体账号名称”" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_reconcile_toml_settles_an_ambiguous_header(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "national.csv", AMBIGUOUS)
+    loaded = load_source(path, "national", Config(columns={"national": {"name": ("新媒体账号名称",)}}))
+    assert loaded.frame["name"].tolist() == ["咸宁公安", "通山政务"]
+    assert {c.header: c.how for c in loaded.info.columns}["新媒体账号名称"] == "config"
+
+
+def test_reconcile_toml_wins_over_meaning(tmp_path: Path) -> None:
+    header = ["新媒体账号名称", "新媒体类型", "账号标识", "单位账号"]
+    rows = [header, ["平安咸宁", "微博", "123456", "pingan_xn"]]
+    path = write_csv(tmp_path / "n.csv", rows)
+    assert load_source(path, "national").mapping["账号标识"] == "account_id"
+    cfg = Config(columns={"national": {"account_id": ("单位账号",)}})
+    loaded = load_source(path, "national", cfg)
+    assert loaded.frame["account_id"].tolist() == ["pingan_xn"]
+    assert "账号标识" in loaded.ignored
+
+
+def test_missing_required_column_names_near_candidates(tmp_path: Path) -> None:
+    header = ["名称", "渠道", "主办单位"]   # 渠道 could be 新媒体类型, but its values are no platforms
+    path = write_csv(tmp_path / "n.csv", [header, ["平安咸宁", "甲类", "咸宁市公安局"]])
+    with pytest.raises(InputError) as err:
+        load_source(path, "national")
+    msg = str(err.value)
+    assert "缺少必需的列“新媒体类型”" in msg and "最接近的列“渠道”把握不足" in msg
+
+
+def test_shipped_sample_reads_as_before() -> None:
+    root = Path(__file__).resolve().parents[1] / "sample_data"
+    for name, source in (("national.xlsx", "national"), ("provincial.xlsx", "provincial"), ("crawled.csv", "crawled")):
+        loaded = load_source(root / name, source)
+        assert {c.how for c in loaded.info.columns} == {"alias"}, name

@@ -147,7 +147,7 @@ class AliasHit(NamedTuple):
 Lookup = dict[str, AliasHit]
 
 _CONFIG_BASE = 0
-_BUILTIN_BASE = 1000
+BUILTIN_BASE = 1000
 _CANONICAL_BASE = 2000
 
 
@@ -160,7 +160,7 @@ def build_lookup(source: str, config: Config | None = None) -> Lookup:
     lookup: Lookup = {}
     for column, aliases in ALIASES[source].items():
         for i, alias in enumerate(aliases):
-            lookup.setdefault(normalize_header(alias), AliasHit(column, _BUILTIN_BASE + i))
+            lookup.setdefault(normalize_header(alias), AliasHit(column, BUILTIN_BASE + i))
     for column in CANONICAL_COLUMNS:
         if column not in ("source", "row"):
             lookup.setdefault(normalize_header(column), AliasHit(column, _CANONICAL_BASE))
