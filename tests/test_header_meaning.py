@@ -4,8 +4,11 @@ ambiguous headers. Every test writes its own files."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from reconcile.config import Config
@@ -149,3 +152,45 @@ def test_shipped_sample_reads_as_before() -> None:
     for name, source in (("national.xlsx", "national"), ("provincial.xlsx", "provincial"), ("crawled.csv", "crawled")):
         loaded = load_source(root / name, source)
         assert {c.how for c in loaded.info.columns} == {"alias"}, name
+
+
+# --- end to end: an independent national export, no reconcile.toml --------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+REWORDED = {"账号名称": "新媒体账号名称", "平台类型": "新媒体类型", "账号ID": "账号标识", "主办单位": "主办单位名称",
+            "主管单位": "主管部门名称", "所属地区": "所属区县", "运营状态": "运行状态"}
+
+
+def _run(folder: Path, out: Path) -> tuple[object, dict]:
+    proc = cli("run", str(folder), "--checkpoint", "2022-11-13", "--scope", "咸宁市", "--out", str(out / "r.xlsx"),
+               "--json", str(out / "r.json"), "--db", str(out / "h.db"))
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc, json.loads((out / "r.json").read_text(encoding="utf-8"))
+
+
+def test_independent_national_export_with_unseen_wordings_runs_without_a_toml(tmp_path: Path) -> None:
+    plain, reworded = tmp_path / "plain", tmp_path / "reworded"
+    for folder in (plain, reworded):
+        folder.mkdir()
+        for name in ("national.xlsx", "provincial.xlsx", "crawled.csv"):
+            shutil.copy(SAMPLE / name, folder / name)
+    wb = openpyxl.load_workbook(reworded / "national.xlsx")
+    ws = wb.active
+    for cell in ws[1]:
+        cell.value = REWORDED.get(cell.value, cell.value)
+    wb.save(reworded / "national.xlsx")
+
+    (plain / "out").mkdir()
+    (reworded / "out").mkdir()
+    _, expected = _run(plain, plain / "out")
+    proc, got = _run(reworded, reworded / "out")
+    assert got["findings"] == expected["findings"] and got["summary"] == expected["summary"]
+    # shown: one line on the terminal, and the 说明 sheet lists how each column was read
+    assert "按含义识别的列：新媒体账号名称→政务新媒体名称" in proc.stdout and "账号标识→账号ID" in proc.stdout
+    about = [[c.value for c in row] for row in openpyxl.load_workbook(reworded / "out" / "r.xlsx")["说明"].iter_rows()]
+    assert ["全国系统", "national.xlsx", "账号标识", "账号ID"] in [r[:4] for r in about]
+    row = next(r for r in about if r[2] == "账号标识")
+    assert str(row[4]).startswith("按含义识别")
+    assert "按含义识别的列" not in cli("--quiet", "run", str(reworded), "--checkpoint", "2022-11-13", "--scope", "咸宁市",
+                                       "--out", str(reworded / "out" / "q.xlsx"),
+                                       "--db", str(reworded / "out" / "h.db")).stdout

@@ -161,9 +161,12 @@ def column_reads(hmap: HeaderMap) -> tuple[ColumnRead, ...]:
     column_of = {idx: column for column, idx in hmap.columns.items()}
     for column, cells in hmap.parts.items():
         column_of.update(dict.fromkeys(cells, column))
-    return tuple(ColumnRead(header=display(hmap.texts[i]), column=column_of[i], how=hmap.how.get(i, ("alias", ""))[0],
-                            reason=hmap.how.get(i, ("alias", ""))[1])
-                 for i in sorted(column_of))
+    out = []
+    for i in sorted(column_of):
+        how, reason = hmap.how.get(i, ("alias", ""))
+        out.append(ColumnRead(header=display(hmap.texts[i]), column=column_of[i], how=how,
+                              label=COLUMN_LABELS[column_of[i]], reason=reason))
+    return tuple(out)
 
 
 def _read_bytes(path: Path, source: str) -> bytes:
