@@ -20,7 +20,6 @@ from reconcile.sources.aliases import (
     Lookup,
     aliases_for,
     build_lookup,
-    normalize_header,
 )
 from reconcile.sources.cells import MAX_CELL_CHARS, cap_long_cells
 from reconcile.sources.crawlers import infer_platform
@@ -381,8 +380,9 @@ def _ambiguous_error(path: Path, source: str, hmap: HeaderMap, located: _Located
     parts = [f"无法确定哪一列是“{COLUMN_LABELS[column]}”：候选{_quoted(hmap.texts, cells)}"
              for column, cells in hmap.ambiguous.items()]
     column, cells = next(iter(hmap.ambiguous.items()))
-    example = normalize_header(hmap.texts[cells[0]]) and display(hmap.texts[cells[0]])
-    msg = (f"{'；'.join(parts)}（{_where(located)}）。请在 reconcile.toml 的 [columns.{source}] 中指定，"
+    example = display(hmap.texts[cells[0]])
+    where = f"（工作表“{located.sheet}”）" if located.sheet else ""   # the row is in the message's prefix
+    msg = (f"{'；'.join(parts)}{where}。请在 reconcile.toml 的 [columns.{source}] 中指定，"
            f"例如 {column} = [\"{example}\"]")
     detail = "ambiguous header(s): " + "; ".join(
         f"{c} <- {[hmap.texts[i] for i in cs]}" for c, cs in hmap.ambiguous.items())
