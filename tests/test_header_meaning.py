@@ -16,6 +16,7 @@ from reconcile.errors import InputError
 from reconcile.sources import load_source
 from reconcile.sources.aliases import normalize_header
 from reconcile.sources.header import display
+from reconcile.sources.meaning import assign
 from tests.test_cli import cli
 from tests.test_sources import write_csv, write_xlsx
 
@@ -194,3 +195,40 @@ def test_independent_national_export_with_unseen_wordings_runs_without_a_toml(tm
     assert "按含义识别的列" not in cli("--quiet", "run", str(reworded), "--checkpoint", "2022-11-13", "--scope", "咸宁市",
                                        "--out", str(reworded / "out" / "q.xlsx"),
                                        "--db", str(reworded / "out" / "h.db")).stdout
+
+
+# --- the scorer on its own ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header, values, column", [
+    ("新媒体账号名称", ["平安咸宁", "咸宁发布"], "name"),
+    ("主办单位名称", ["咸宁市公安局", "咸宁市人民政府办公室"], "owner"),
+    ("公众号类别", ["订阅号", "服务号"], "account_type"),
+    ("类型", ["订阅号", "服务号"], "account_type"),
+    ("类型", ["微博", "抖音"], "platform"),
+    ("开设渠道", ["微信", "微博"], "platform"),
+    ("账号标识", ["gh_0123456789ab", "123456789"], "account_id"),
+    ("原始ID（gh_开头）", ["gh_0123456789ab"], "account_id"),
+    ("所属县区", ["咸安区", "市直"], "region"),
+    ("账号运行情况", ["正常", "已注销"], "status"),
+    ("最近一次发文时间", ["2022-11-01", "2022年10月3日"], "last_post_at"),
+    ("粉丝总量", ["1.2万", "345"], "followers"),
+    ("开设时间", ["2018-01-02"], None),
+    ("备案时间", ["2018-01-02"], None),
+    ("序号", ["1", "2"], None),
+    ("联系电话", ["0715-1234567"], None),
+    ("填报单位", ["咸宁市政务服务和大数据管理局"], None),
+])
+def test_one_header_alone(header: str, values: list[str], column: str | None) -> None:
+    columns = ("name", "platform", "account_type", "account_id", "owner", "supervisor", "region", "status",
+               "verified_kind", "last_post_at", "followers")
+    result = assign([header], [values], [0], columns, ())
+    assert [g.column for g in result.chosen] == ([column] if column else [])
+
+
+def test_assignment_is_one_to_one_and_deterministic() -> None:
+    texts = ["账号昵称全称", "平台", "账号标识", "微信号码"]
+    samples = [["平安咸宁"], ["微博"], ["gh_0123456789ab"], ["pingan_xn"]]
+    first = assign(texts, samples, [0, 1, 2, 3], ("name", "platform", "account_id"), ("name", "platform"))
+    assert first == assign(texts, samples, [0, 1, 2, 3], ("name", "platform", "account_id"), ("name", "platform"))
+    assert [g.column for g in first.chosen].count("account_id") == 1 and not first.ambiguous

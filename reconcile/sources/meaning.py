@@ -62,9 +62,9 @@ RULES: Final[dict[str, _Rule]] = {
                   "text"),
     "platform": _Rule(_words("新媒体类型 .95 媒体类型 .9 媒体类别 .9 新媒体种类 .9 平台 .85 渠道 .7 载体 .6 "
                              "终端 .5 类别 .6 种类 .55 类型 .45 platform .8"),
-                      ("账号类型", "号类型", "认证", "主体", "单位", "状态", "性质", "id", "时间", "数"),
+                      ("账号类型", "号类型", "号类别", "号性质", "认证", "主体", "单位", "状态", "性质", "id", "时间", "数"),
                       "platform"),
-    "account_type": _Rule(_words("账号类型 .9 公众号类型 .9 号类型 .85 账号性质 .8 服务类型 .5 "
+    "account_type": _Rule(_words("账号类型 .9 公众号类型 .9 号类型 .85 号类别 .85 号性质 .8 账号性质 .8 服务类型 .5 "
                                  "订阅号 .7 服务号 .7 类型 .4"),
                           ("新媒体", "媒体", "平台", "认证", "单位", "主体"),
                           "type"),
@@ -216,7 +216,9 @@ def value_score(profile: dict[str, float] | None, column: str) -> float:
         return _NEUTRAL
     fit = RULES[column].values
     share = profile.get(fit, 0.0)
-    if column == "name":
+    if column == "platform":
+        share = max(0.0, share - profile["type"])   # 订阅号/服务号 alone: the account type
+    elif column == "name":
         # names are text that is not a platform, date, id or place label
         share = max(0.0, share - profile["place"] - profile["date"])
     elif column in ("owner", "supervisor"):
