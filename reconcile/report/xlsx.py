@@ -476,7 +476,7 @@ def _write_about(wb: Workbook, result: Result) -> None:
         settings.append([key, SETTING_LABELS.get(key, ""), text])
     legend = [[code, label, "是" if code in failing else "否"] for code, label in FINDING_KINDS.items()]
     cols = [_Col("项目", max_width=24), _Col("内容", wrap=True, max_width=44), _Col("行数", wrap=True, max_width=40),
-            _Col("SHA-256", wrap=True, max_width=34), _Col("编码"), _Col("工作表", wrap=True, max_width=24),
+            _Col("SHA-256", wrap=True, max_width=34), _Col("编码", wrap=True, max_width=30), _Col("工作表", wrap=True, max_width=24),
             _Col("表头行")]
     sample = [*general, *inputs, *columns, *settings, *legend]
     # The first table has two columns; the sections below it use up to seven.
