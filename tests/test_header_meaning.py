@@ -232,3 +232,15 @@ def test_assignment_is_one_to_one_and_deterministic() -> None:
     first = assign(texts, samples, [0, 1, 2, 3], ("name", "platform", "account_id"), ("name", "platform"))
     assert first == assign(texts, samples, [0, 1, 2, 3], ("name", "platform", "account_id"), ("name", "platform"))
     assert [g.column for g in first.chosen].count("account_id") == 1 and not first.ambiguous
+
+
+def test_two_row_header_with_unseen_wordings(tmp_path: Path) -> None:
+    rows = [["附件1 政务新媒体备案表"], ["新媒体账号名称", "新媒体类型", "单位信息", None],
+            [None, None, "主办单位名称", "所在县区"],
+            ["平安咸宁", "微博", "咸宁市公安局", "咸安区"]]
+    path = write_xlsx(tmp_path / "n.xlsx", {"S": rows}, merges={"S": ["A2:A3", "B2:B3", "C2:D2"]})
+    loaded = load_source(path, "national")
+    assert loaded.frame["row"].tolist() == [4]
+    assert loaded.mapping == {"新媒体账号名称": "name", "新媒体类型": "platform", "主办单位名称": "owner",
+                              "所在县区": "region"}
+    assert any("表头占两行" in w for w in loaded.warnings)

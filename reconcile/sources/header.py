@@ -189,23 +189,25 @@ def map_header(cells: Sequence[object], lookup: Lookup, sample: Sequence[Sequenc
                      ambiguous=ambiguous, near=near)
 
 
-def two_row_header(top: Sequence[object], sub: Sequence[object], lookup: Lookup) -> list[str] | None:
+def two_row_header(top: Sequence[object], sub: Sequence[object], lookup: Lookup,
+                   meaning: Sequence[str] = ()) -> list[str] | None:
     """A header written over two rows ("单位信息" merged over "主办单位 | 所属地区" below it):
-    the combined header when every filled cell of ``sub`` is a header we know and at least one
-    names a column ``top`` lacks; else None (``sub`` is data)."""
+    the combined header when every filled cell of ``sub`` is a header we know (by alias, or with
+    ``meaning`` by the key words of its text) and at least one names a column ``top`` lacks;
+    else None (``sub`` is data)."""
     top_texts = [header_text(c) for c in top]
     sub_texts = [header_text(c) for c in sub]
     if not any(sub_texts):
         return None
-    top_columns = {hit.column for t in top_texts if (hit := match_header(t, lookup)) is not None}
+    top_columns = columns_of(top_texts, lookup, meaning)
     new_column = False
     for text in sub_texts:
         if not text:
             continue
-        hit = match_header(text, lookup)
-        if hit is None:
+        named = columns_of([text], lookup, meaning)
+        if not named:
             return None
-        new_column |= hit.column not in top_columns
+        new_column |= not named <= top_columns
     if not new_column:
         return None
     width = max(len(top_texts), len(sub_texts))

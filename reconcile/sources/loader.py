@@ -251,7 +251,7 @@ def _excel_located(book: Workbook, name: str, lookup: Lookup, required: Sequence
     at = scan.index
     if scan.index + 1 < len(rows):
         sub_index, sub = rows[scan.index + 1]
-        combined = two_row_header(cells, sub, lookup)
+        combined = two_row_header(cells, sub, lookup, meaning)
         if combined is not None:
             warnings.append(f"表头占两行（第 {header_row}、{grid.first_row + sub_index} 行，含合并单元格），"
                             "已合并识别")
