@@ -244,3 +244,12 @@ def test_two_row_header_with_unseen_wordings(tmp_path: Path) -> None:
     assert loaded.mapping == {"新媒体账号名称": "name", "新媒体类型": "platform", "主办单位名称": "owner",
                               "所在县区": "region"}
     assert any("表头占两行" in w for w in loaded.warnings)
+
+
+def test_split_region_named_once_by_alias_and_once_by_meaning(tmp_path: Path) -> None:
+    header = ["政务新媒体名称", "新媒体类型", "所属地市", "所在县区"]
+    path = write_csv(tmp_path / "n.csv", [header, ["平安通山", "微博", "咸宁市", "通山县"], ["咸宁发布", "微博", "咸宁市", ""]])
+    loaded = load_source(path, "national")
+    assert loaded.frame["region"].tolist() == ["咸宁市 通山县", "咸宁市"]
+    assert {c.header: c.how for c in loaded.info.columns if c.column == "region"} == {"所属地市": "alias",
+                                                                                   "所在县区": "meaning"}

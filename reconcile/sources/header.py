@@ -162,7 +162,8 @@ def map_header(cells: Sequence[object], lookup: Lookup, sample: Sequence[Sequenc
 
     ambiguous: dict[str, tuple[int, ...]] = {}
     near: dict[str, tuple[int, ...]] = {}
-    open_columns = [c for c in meaning if c not in columns]
+    # region stays open: a region written over two cells may be named by an alias and by meaning
+    open_columns = [c for c in meaning if c not in columns or c == "region"]
     if open_columns and unmatched:
         samples = [[row[j] if j < len(row) else None for row in sample] for j in range(len(texts))]
         result = assign(texts, samples, sorted(unmatched), open_columns,
