@@ -15,6 +15,7 @@ import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from reconcile.config import Config
 from reconcile.errors import InputError
@@ -23,6 +24,7 @@ from reconcile.schema import SOURCE_LABELS, SOURCES, STATUS_LABELS, VERIFIED_LAB
 from reconcile.sources.aliases import COLUMN_LABELS
 from reconcile.sources.discover import classify
 from reconcile.sources.formats import FORMAT_LABELS, detect_format, load_crawled, read_table
+from reconcile.sources.header import display
 from reconcile.sources.loader import LoadedSource, load_source
 
 PREVIEW_ROWS = 5
@@ -107,12 +109,18 @@ def render_inspection(ins: Inspection, console: Console) -> None:
     about.add_row("数据行数", str(info.rows))
     console.print(about)
 
-    mapping = _table("列的识别 (column mapping)", "文件中的列名", "识别为", "标准列")
-    for original, column in ins.loaded.mapping.items():
-        mapping.add_row(original, COLUMN_LABELS.get(column, column), column)
+    mapping = _table("列的识别 (column mapping)", "文件中的列名", "识别为", "标准列", "识别方式")
+    mapping.columns[-1].overflow = "fold"
+    if info.columns:
+        for read in info.columns:
+            mapping.add_row(Text(read.header), read.label or COLUMN_LABELS.get(read.column, read.column), read.column,
+                            read.how_text())
+    else:   # a crawler format read by its own field names
+        for original, column in ins.loaded.mapping.items():
+            mapping.add_row(Text(display(original)), COLUMN_LABELS.get(column, column), column, "采集格式字段")
     console.print(mapping)
     if ins.loaded.ignored:
-        console.print("未使用的列 (ignored)：" + "、".join(ins.loaded.ignored), soft_wrap=True)
+        console.print(Text("未使用的列 (ignored)：" + "、".join(display(t) for t in ins.loaded.ignored)), soft_wrap=True)
     else:
         console.print("未使用的列 (ignored)：无")
 

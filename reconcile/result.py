@@ -73,6 +73,28 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ColumnRead:
+    """How one header cell of an input was read."""
+
+    header: str     # the header text as in the file (control characters dropped)
+    column: str     # canonical column
+    how: str        # "config" (reconcile.toml) | "alias" (a known column name) | "meaning" (recognised by meaning)
+    label: str = ""   # the column's Chinese label ("政务新媒体名称")
+    reason: str = ""  # for "meaning": the evidence, in Chinese ("列名含“名称”，取值多为名称文字")
+
+    def how_text(self) -> str:
+        """How the cell was recognised, in Chinese (说明 sheet, ``reconcile inspect``)."""
+        if self.how == "meaning":
+            return f"按含义识别（{self.reason}）" if self.reason else "按含义识别"
+        return {"config": "reconcile.toml 指定", "alias": "常用列名"}.get(self.how, self.how)
+
+
+def by_meaning_text(columns: tuple[ColumnRead, ...]) -> str:
+    """The cells recognised by meaning as "新媒体账号名称→政务新媒体名称、…" ("" when none)."""
+    return "、".join(f"{c.header}→{c.label or c.column}" for c in columns if c.how == "meaning")
+
+
+@dataclass(frozen=True)
 class InputInfo:
     source: str
     path: str
@@ -82,6 +104,7 @@ class InputInfo:
     sheet: str | None = None
     header_row: int | None = None
     format: str | None = None
+    columns: tuple[ColumnRead, ...] = ()   # loader inputs: how each header cell used was read
 
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "path": self.path, "sha256": self.sha256, "rows": self.rows}

@@ -29,7 +29,7 @@ from reconcile.report.safe import (
     terminal_text,
     totals_of,
 )
-from reconcile.result import Finding, Result
+from reconcile.result import Finding, Result, by_meaning_text
 
 MAX_WARNINGS_SHOWN = 5
 
@@ -61,6 +61,9 @@ def _header(result: Result, console: Console) -> None:
         text.append(terminal_text(source_label(info.source)), style="bold")
         text.append(f" {terminal_text(Path(str(info.path)).name or info.path)}（{info.rows} 行）")
         console.print(text)
+        by_meaning = by_meaning_text(info.columns)
+        if by_meaning:
+            console.print(Text(f"    按含义识别的列：{terminal_text(by_meaning)}", style="dim"))
     skipped = sum((run.crawled_skipped or {}).values())
     if skipped:
         console.print(f"  其中平台采集名单 {skipped} 行与本次核查无关，未参与比对（原因见报告“说明”）")

@@ -470,6 +470,8 @@ def _write_about(wb: Workbook, result: Result) -> None:
     ]
     inputs = [[source_label(i.source), i.path, i.rows, i.sha256, i.encoding, i.sheet, i.header_row]
               for i in run.inputs]
+    columns = [[source_label(i.source), Path(i.path).name, c.header, c.label or c.column, c.how_text()]
+               for i in run.inputs for c in i.columns]
     settings = []
     for key, value in (run.settings or {}).items():
         if key == "fail_kinds" and isinstance(value, list | tuple):
@@ -479,9 +481,9 @@ def _write_about(wb: Workbook, result: Result) -> None:
         settings.append([key, SETTING_LABELS.get(key, ""), text])
     legend = [[code, label, "是" if code in failing else "否"] for code, label in FINDING_KINDS.items()]
     cols = [_Col("项目", max_width=24), _Col("内容", wrap=True, max_width=44), _Col("行数", wrap=True, max_width=40),
-            _Col("SHA-256", wrap=True, max_width=34), _Col("编码"), _Col("工作表", wrap=True, max_width=24),
+            _Col("SHA-256", wrap=True, max_width=34), _Col("编码", wrap=True, max_width=30), _Col("工作表", wrap=True, max_width=24),
             _Col("表头行")]
-    sample = [*general, *inputs, *settings, *legend]
+    sample = [*general, *inputs, *columns, *settings, *legend]
     # The first table has two columns; the sections below it use up to seven.
     sheet = _TableSheet(wb, SHEET_ABOUT, cols[:2], sample, size_columns=cols)
     for key, value in general:
@@ -489,6 +491,7 @@ def _write_about(wb: Workbook, result: Result) -> None:
     last = sheet.row
     sections = [
         (("来源", "文件", "行数", "SHA-256", "编码", "工作表", "表头行"), inputs),
+        *([(("来源", "文件", "文件中的列名", "识别为", "识别方式"), columns)] if columns else []),
         (("设置项", "说明", "值"), settings),
         (("问题类型代码", "问题类型", "计入不合格"), legend),
     ]

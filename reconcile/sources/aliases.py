@@ -85,6 +85,10 @@ ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
 }
 
 _SPACE_RE = re.compile(r"[\s\u200b-\u200d\ufeff\u3000]+")
+# terminal escapes a crawler's log output left in a cell ("\x1b[31m名称\x1b[0m", OSC titles),
+# then any other control character
+_ESCAPE_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 # bracketed notes such as "（必填）", "(订阅号/服务号)", "【选填】" (after NFKC: ASCII parens)
 _NOTE_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕")
 _ASCII_UPPER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -94,7 +98,8 @@ _SPLIT_RE = re.compile(r"[/、|]")
 def normalize_header(text: object) -> str:
     """Header text as matched against aliases.
 
-    NFKC (full width -> half width), all whitespace removed (line breaks, U+3000, zero-width),
+    Terminal escapes ("\\x1b[31m") and control characters dropped, NFKC (full width -> half
+    width), all whitespace removed (line breaks, U+3000, zero-width),
     ``*`` and ``:``/``：`` removed, bracketed notes such as "（必填）" removed, ASCII lower-cased:
     "运营\\n状态" -> "运营状态", "*账号ID（必填）：" -> "账号id".
     """
@@ -109,8 +114,15 @@ def normalize_header(text: object) -> str:
     return s
 
 
+def strip_escapes(text: str) -> str:
+    """``text`` without terminal escape sequences ("\\x1b[31m", "\\x1b[0m"); other control
+    characters are left to the caller."""
+    return _ESCAPE_RE.sub("", text) if ("\x1b" in text or "\x9b" in text) else text
+
+
 def _header_key(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text)
+    s = _CONTROL_RE.sub("", strip_escapes(text))
+    s = unicodedata.normalize("NFKC", s)
     s = _SPACE_RE.sub("", s)
     if not s.isascii():
         s = _simplified(s)  # Big5 exports from Taiwan/HK tools: "政務新媒體名稱"
@@ -135,7 +147,7 @@ class AliasHit(NamedTuple):
 Lookup = dict[str, AliasHit]
 
 _CONFIG_BASE = 0
-_BUILTIN_BASE = 1000
+BUILTIN_BASE = 1000
 _CANONICAL_BASE = 2000
 
 
@@ -148,7 +160,7 @@ def build_lookup(source: str, config: Config | None = None) -> Lookup:
     lookup: Lookup = {}
     for column, aliases in ALIASES[source].items():
         for i, alias in enumerate(aliases):
-            lookup.setdefault(normalize_header(alias), AliasHit(column, _BUILTIN_BASE + i))
+            lookup.setdefault(normalize_header(alias), AliasHit(column, BUILTIN_BASE + i))
     for column in CANONICAL_COLUMNS:
         if column not in ("source", "row"):
             lookup.setdefault(normalize_header(column), AliasHit(column, _CANONICAL_BASE))
