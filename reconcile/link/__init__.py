@@ -57,6 +57,9 @@ def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
     out["name_core"] = name_key.where(~official, _map_unique(name_key[official], strip_region))
     places = _map_unique(name_key[official], find_places).reindex(out.index)
     out["name_places"] = places.map(lambda v: v if isinstance(v, frozenset) else _NO_PLACES)
+    # DOMAIN.md: imposters copy a filed name as 个人/未认证 accounts on 抖音/快手/小红书
+    out["imposter_risk"] = (out["verified_kind"].isin(list(_UNOFFICIAL)) & out["platform"].isin(list(_IMPOSTER_PLATFORMS))
+                            ).map({True: "1", False: None})
     out["platform_family"] = out["platform"].map(lambda p: _FAMILY.get(p, p) if isinstance(p, str) else p)
     ids = out["account_id"].astype("string").str.strip().str.lower()
     out["id_cmp"] = ids.where(ids.str.len() > 0)
@@ -66,6 +69,8 @@ def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
 
 
 _NO_PLACES: frozenset[str] = frozenset()
+_UNOFFICIAL = frozenset({"personal", "none"})
+_IMPOSTER_PLATFORMS = frozenset({"抖音", "快手", "小红书"})
 # platforms a registry confuses with each other (视频号 filed for 公众号, 公众号 for 小程序)
 _FAMILY = {"微信公众号": "微信", "微信视频号": "微信", "微信小程序": "微信"}
 
@@ -211,7 +216,7 @@ def _apply_decisions(pairs: pd.DataFrame, left: str, right: str,
 
 
 # every column candidates.candidate_pairs and score.compare read
-COMPARED_COLUMNS = ("platform", "platform_family", "account_id", "name_key", "name_core", "name_places", "owner_norm", "owner_core",
+COMPARED_COLUMNS = ("platform", "platform_family", "imposter_risk", "account_id", "name_key", "name_core", "name_places", "owner_norm", "owner_core",
                     "id_cmp", "id_kind", "city", "county", "verified_kind")
 
 

@@ -145,3 +145,12 @@ class AgentOwner(BaseCompareFeature):
 
         a, b = agent(s_left), agent(s_right)
         return pd.Series((a ^ b).astype(float), index=s_left.index)
+
+
+class Either(BaseCompareFeature):
+    """1.0 when either side carries the flag (a non-empty value), else 0.0."""
+
+    name = "either"
+
+    def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
+        return pd.Series((_present(s_left) | _present(s_right)).astype(float), index=s_left.index)

@@ -16,6 +16,7 @@ from reconcile.link import weights
 from reconcile.link._rl import Compare
 from reconcile.link.features import (
     AgentOwner,
+    Either,
     ExactAgree,
     LineageRelated,
     NumeralConflict,
@@ -36,6 +37,7 @@ def compare(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFrame) -> pd
     cmp.add(ExactAgree("id_kind", "id_kind", label="id_kind"))
     cmp.add(ExactAgree("platform", "platform", label="same_platform"))
     cmp.add(ExactAgree("platform_family", "platform_family", label="same_family"))
+    cmp.add(Either("imposter_risk", "imposter_risk", label="imposter_risk"))
     cmp.add(ExactAgree("city", "city", label="same_city"))
     cmp.add(ExactAgree("county", "county", label="same_county"))
     cmp.add(LineageRelated("county", "county", label="county_lineage"))
@@ -66,7 +68,8 @@ def score(features: pd.DataFrame) -> Scored:
     # a sibling platform (视频号 for 公众号: a registry wrong about the platform), and names that
     # are only partly alike (a renamed account, or the unit's other account: the owner agreeing says
     # the unit, not the account, and the model would count it twice)
-    doubtful = ((lv["platform"] == 2) | (lv["name"] >= 4)) & (lv["id"] != 1)
+    imposter = features["imposter_risk"].to_numpy() == 1.0 if "imposter_risk" in features else False
+    doubtful = ((lv["platform"] == 2) | (lv["name"] >= 4) | imposter) & (lv["id"] != 1)
     w = np.where(doubtful, np.minimum(w, weights.REVIEW_CAP), w)
     p = weights.probability(w)
     vetoed_p = p * weights.VETO_FACTOR
