@@ -52,7 +52,7 @@ def _findings(ctx: CheckContext) -> dict[str, list[Finding]]:
         else:
             share = coverage.get(plat, {}).get("rate")
             reach = f"（本次采集覆盖该平台约{share:.0%}的备案账号）" if share is not None else ""
-            like = "；采集中有相近的账号，可能是同一账号" if row.get("c_lookalike") else ""
+            like = "；另有可能是同一账号的记录（见待人工核实或采集名单）" if row.get("c_lookalike") else ""
             detail = f"平台采集中未找到该账号{reach}{like}，{regs}仍为正常运营，需核实是否仍在运营"
             out[NOT_CRAWLED].append(ctx.finding(NOT_CRAWLED, row, detail, ctx.refs(row, tuple(active)),
                                                 confidence=0.5))

@@ -325,6 +325,9 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
         np_reviews = np_reviews[[(a, b) not in done for a, b in zip(np_reviews["left"].tolist(),
                                                                    np_reviews["right"].tolist(), strict=True)]]
     filed["c_lookalike"] = _lookalikes(filed, every_fc, settings)
+    if len(np_reviews):   # half of a doubtful national ↔ provincial pair: "not found" is in doubt too
+        doubtful = filed["n"].isin(np_reviews["left"].tolist()) | filed["p"].isin(np_reviews["right"].tolist())
+        filed["c_lookalike"] = filed["c_lookalike"].to_numpy() | (doubtful.to_numpy() & (filed["c"].to_numpy() < 0))
     c_unlinked = np.setdiff1d(np.arange(len(crawled)), filed["c"].to_numpy())
     accounts = pd.concat([filed, pd.DataFrame({"n": -1, "p": -1, "c": c_unlinked, "c_lookalike": False})],
                          ignore_index=True)
