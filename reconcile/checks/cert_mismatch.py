@@ -67,12 +67,25 @@ def check(ctx: CheckContext) -> list[Finding]:
         # the registries may name different units for one account (a 融媒体中心 filing for a 街道):
         # the verification agreeing with either registry is no 认证信息不规范 (registry_mismatch says
         # the registries disagree)
+        if _same_owner_text(row):   # written alike: one unit, wherever either record was placed
+            continue
         if _same_place(row) and any(same_unit(core, c_core, freq) or _files_for_others(core) for core in cores):
             continue
         detail = f"认证主体为{c_owner}，与备案的主办单位{reg_owner}不一致"
         out.append(ctx.finding(CODE, row, detail, ctx.refs(row), correction=f"认证主体应为{reg_owner}",
                                field="owner"))
     return out
+
+
+def _same_owner_text(row: pd.Series | Row) -> bool:
+    """The verified owner written exactly as either registry's 主办单位 (after normalisation)."""
+    c = _text(row.get("c_owner"))
+    if not c:
+        return False
+    from reconcile.normalize import normalize_text
+
+    c_norm = normalize_text(c)
+    return any(normalize_text(o) == c_norm for o in (_text(row.get("n_owner")), _text(row.get("p_owner"))) if o)
 
 
 def _files_for_others(owner_core: str) -> bool:
