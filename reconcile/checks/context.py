@@ -276,17 +276,24 @@ def unit_keys(view: pd.DataFrame, fold_typos: bool = True) -> pd.Series:
 
 
 def _agreed_owner(view: pd.DataFrame) -> pd.Series:
-    """The unit that runs each account where the evidence agrees: the platform's verification of an
-    official account (an accepted link), else the registries' owner when they name the same unit
-    (or only one names any). NA where the registries name different units (a 融媒体中心 filing for
-    a 街道): who runs it is in doubt."""
+    """The unit that runs each account where the evidence agrees: the registries' owner when they
+    name the same unit (or only one names any) and the platform's verification (an accepted link
+    to an official account) does not name another; the verification alone where no registry names
+    one. NA where the sources disagree, or the unit is a 融媒体中心 (it files for others): who runs
+    the account is in doubt."""
     n, p, c = (view[f"{s}_owner_core"].to_numpy(dtype=object) for s in ("n", "p", "c"))
     official = (view["c_link"] == "match").fillna(False).to_numpy(dtype=bool) & view["c_verified_kind"].isin(
         ["government", "institution"]).to_numpy(dtype=bool)
     n_ok, p_ok, c_ok = (_present_values(x) for x in (n, p, c))
     n, p, c = (np.where(ok, x, "") for ok, x in ((n_ok, n), (p_ok, p), (c_ok, c)))
     out = np.where(n_ok & (~p_ok | (n == p)), n, np.where(~n_ok & p_ok, p, None))
-    out = np.where(official & c_ok, c, out)
+    # the platform's verification names the unit too: where it names another one, who runs the
+    # account is in doubt (no registry owner: the verification alone)
+    verified = official & c_ok
+    out = np.where(verified & ~n_ok & ~p_ok, c, np.where(verified & (out != c), None, out))
+    # a 融媒体中心 files and verifies accounts for other units of its county: not evidence of the unit
+    agent = np.char.endswith(np.asarray([x if isinstance(x, str) else "" for x in out], dtype=str), "融媒体中心")
+    out = np.where(agent, None, out)
     out[out == ""] = None
     return pd.Series(out, index=view.index, dtype=object)
 
