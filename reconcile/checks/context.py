@@ -282,7 +282,8 @@ def _agreed_owner(view: pd.DataFrame) -> pd.Series:
     one. NA where the sources disagree, or the unit is a 融媒体中心 (it files for others): who runs
     the account is in doubt."""
     n, p, c = (view[f"{s}_owner_core"].to_numpy(dtype=object) for s in ("n", "p", "c"))
-    official = (view["c_link"] == "match").fillna(False).to_numpy(dtype=bool) & view["c_verified_kind"].isin(
+    crawled_only = ~present(view, "n_row").to_numpy() & ~present(view, "p_row").to_numpy()
+    official = ((view["c_link"] == "match").fillna(False).to_numpy(dtype=bool) | crawled_only) & view["c_verified_kind"].isin(
         ["government", "institution"]).to_numpy(dtype=bool)
     n_ok, p_ok, c_ok = (_present_values(x) for x in (n, p, c))
     n, p, c = (np.where(ok, x, "") for ok, x in ((n_ok, n), (p_ok, p), (c_ok, c)))

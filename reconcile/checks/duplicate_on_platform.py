@@ -22,6 +22,7 @@ from reconcile.checks.context import (
     active_accounts,
     shared_unit_keys,
 )
+from reconcile.checks.observed import unfiled_accounts
 from reconcile.result import Finding
 
 CODE = "duplicate_on_platform"
@@ -32,7 +33,7 @@ def check(ctx: CheckContext) -> list[Finding]:
     platform = ctx.first("platform")
     name = ctx.first("name")
     unit = shared_unit_keys(ctx, fold_typos=False)
-    ok = active_accounts(v) & unit.notna() & platform.notna() & ~platform.isin(list(MULTI_ACCOUNT_PLATFORMS))
+    ok = (active_accounts(v) | pd.Series(unfiled_accounts(ctx), index=v.index)) & unit.notna() & platform.notna() & ~platform.isin(list(MULTI_ACCOUNT_PLATFORMS))
     out: list[Finding] = []
     frame = pd.DataFrame({"_unit": unit[ok], "_platform": platform[ok], "_name": name[ok],
                           "_pos": np.flatnonzero(ok.to_numpy())})

@@ -24,6 +24,7 @@ from reconcile.checks.context import (
     shared_unit_keys,
     typo_equal,
 )
+from reconcile.checks.observed import unfiled_accounts
 from reconcile.result import Finding
 
 CODE = "name_inconsistent"
@@ -37,7 +38,7 @@ def check(ctx: CheckContext) -> list[Finding]:
     key = core.where(core.notna(), ctx.first("name_key"))
     name = ctx.first("name")
     unit = shared_unit_keys(ctx)
-    ok = (active_accounts(v) & unit.notna() & platform.notna() & key.notna()
+    ok = ((active_accounts(v) | pd.Series(unfiled_accounts(ctx), index=v.index)) & unit.notna() & platform.notna() & key.notna()
           & ~platform.isin(list(MULTI_ACCOUNT_PLATFORMS)))
     frame = pd.DataFrame({"_unit": unit[ok], "_platform": platform[ok], "_key": key[ok], "_name": name[ok],
                           "_pos": np.flatnonzero(ok.to_numpy())})
