@@ -216,7 +216,7 @@ def _apply_decisions(pairs: pd.DataFrame, left: str, right: str,
 
 
 # every column candidates.candidate_pairs and score.compare read
-COMPARED_COLUMNS = ("platform", "platform_family", "imposter_risk", "account_id", "name_key", "name_core", "name_places", "owner_norm", "owner_core",
+COMPARED_COLUMNS = ("platform", "platform_family", "imposter_risk", "account_type", "account_id", "name_key", "name_core", "name_places", "owner_norm", "owner_core",
                     "id_cmp", "id_kind", "city", "county", "verified_kind")
 
 

@@ -37,6 +37,7 @@ def compare(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFrame) -> pd
     cmp.add(ExactAgree("id_kind", "id_kind", label="id_kind"))
     cmp.add(ExactAgree("platform", "platform", label="same_platform"))
     cmp.add(ExactAgree("platform_family", "platform_family", label="same_family"))
+    cmp.add(ExactAgree("account_type", "account_type", label="same_type"))
     cmp.add(Either("imposter_risk", "imposter_risk", label="imposter_risk"))
     cmp.add(ExactAgree("city", "city", label="same_city"))
     cmp.add(ExactAgree("county", "county", label="same_county"))

@@ -43,6 +43,9 @@ COMPARISONS: dict[str, tuple[tuple[str, ...], tuple[float, ...], tuple[float, ..
     "platform": (("", "平台相同", "同属微信的另一平台", "平台不同"),
                  (0.0, 0.97, 0.02, 0.01), (0.0, 0.70, 0.20, 0.10)),
     "place": (("地区未知", "同一县区", "同一地市"), (0.0, 0.60, 0.40), (0.0, 0.50, 0.50)),
+    # 订阅号/服务号: a registry filing the wrong type is a finding (wrong_type), so a true pair may
+    # disagree; EM learns how rarely
+    "type": (("账号类型未知", "账号类型相同", "账号类型不同"), (0.0, 0.90, 0.10), (0.0, 0.60, 0.40)),
 }
 # Candidates are drawn within a platform (and across the 微信 family only for identical names), so
 # the candidate pairs cannot tell how platform agreement differs between true and false pairs: as in
@@ -73,6 +76,8 @@ def levels(features: pd.DataFrame) -> dict[str, np.ndarray]:
     county = f["same_county"].to_numpy(dtype=float)
     city = f["same_city"].to_numpy(dtype=float)
     out["place"] = np.where(county == 1.0, 1, np.where((city == 1.0) & np.isnan(county), 2, 0)).astype(np.int8)
+    same_type = f["same_type"].to_numpy(dtype=float) if "same_type" in f else np.full(len(f), np.nan)
+    out["type"] = np.where(same_type == 1.0, 1, np.where(same_type == 0.0, 2, 0)).astype(np.int8)
     return out
 
 
