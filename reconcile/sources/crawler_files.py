@@ -200,8 +200,12 @@ def douk_works(user_file: Path, read: Callable[[Path], list[Record] | None]) -> 
     files = [p for p in sorted(user_file.parent.iterdir())[:_MAX_POST_FILES]
              if p.is_file() and p != user_file and p.suffix.lower() in (".csv", ".xlsx", ".db")]
     for p in files:
-        records = read(p)
-        for r in records or []:
+        try:   # a works database or workbook holds one table/sheet per account
+            tables = (sqlite_tables(p).values() if p.suffix.lower() == ".db" else
+                      xlsx_sheets(p).values() if p.suffix.lower() == ".xlsx" else [read(p) or []])
+        except Exception:   # noqa: BLE001 - a file beside UserData that is not a works table
+            continue
+        for r in (r for records in tables for r in records):
             when = timestamp(r.get("发布时间") or r.get("create_time"))
             if when is None:
                 continue

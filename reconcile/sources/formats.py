@@ -381,10 +381,22 @@ _WECHAT_USED = {"nickname": "name", "alias": "account_id", "fakeid": "account_id
 def _we_mp_rss(r: Record) -> dict[str, object]:
     # update_time / sync_time are the tool's sync times, not posts: the posts are in its db.db
     return {"platform": "微信公众号", "name": _get(r, "mp_name", "公众号名称"),
-            "account_id": _get(r, "faker_id", "mp_id", "公众号ID"), "_ids": [x for x in (_get(r, "id"),) if x]}
+            "_ids": [x for x in (_get(r, "id"), _get(r, "mp_id")) if x]}   # faker_id is no registry id
 
 
-_WE_MP_RSS_USED = {"mp_name": "name", "公众号名称": "name", "mp_id": "account_id", "faker_id": "account_id"}
+_WE_MP_RSS_USED = {"mp_name": "name", "公众号名称": "name"}
+
+_SEC_UID = "MS4wLjABAAAA"   # every douyin sec_uid begins so
+
+
+def _exported_wechat(r: Record) -> dict[str, object]:
+    """wechat-article-exporter's accounts: its fakeid is no id a registry files (微信号/gh_ id are
+    not in the export), so it is not compared."""
+    out = _wechat(r)
+    out["account_id"] = _get(r, "alias")
+    out["account_type"] = None   # service_type is not in its accounts (said once, see _LACKS)
+    return out
+
 
 # bilibili official_verify.type: -1 none, 0 personal (UP主认证), 1 institution (机构认证)
 _BILI_KINDS = {-1: "none", 0: "personal", 1: "institution"}
@@ -394,9 +406,11 @@ def _mediacrawler(r: Record) -> dict[str, object]:
     official = _int(r.get("is_official"))
     digest = _get(r, "creator_hash")
     ids = [x for x in (_get(r, "user_id"), _get(r, "sec_uid")) if x]
+    uid = _get(r, "user_id", "uid")
+    if uid and uid.startswith(_SEC_UID):   # douyin's sec_uid is no id a registry files: compare names
+        uid = None
     return {"name": _get(r, "nickname", "user_name", "name"),
-            "account_id": _get(r, "user_unique_id", "_unique") or (HASH_PREFIX + digest if digest else None)
-            or _get(r, "user_id", "sec_uid", "uid"),
+            "account_id": _get(r, "user_unique_id", "_unique") or (HASH_PREFIX + digest if digest else None) or uid,
             "followers": _get(r, "fans", "total_fans", "follower_count", "fans_count"),
             "verified_kind": _BILI_KINDS.get(official, "unknown") if official is not None else None,
             "last_post_at": r.get("_last_post"), "platform": r.get("_platform"),
@@ -427,7 +441,7 @@ _DOUK_USED = {"昵称昵称": "name", "抖音号": "account_id", "企业": "veri
 _CONVERTERS: dict[str, tuple[Callable[[Record], dict[str, object]], dict[str, str]]] = {
     "weibo-crawler": (_weibo, _WEIBO_USED),
     "searchbiz": (_wechat, _WECHAT_USED),
-    "wechat-article-exporter": (_wechat, _WECHAT_USED),
+    "wechat-article-exporter": (_exported_wechat, {k: c for k, c in _WECHAT_USED.items() if k != "fakeid"}),
     "we-mp-rss": (_we_mp_rss, _WE_MP_RSS_USED),
     "mediacrawler": (_mediacrawler, _MEDIACRAWLER_USED),
     "douk": (_douk, _DOUK_USED),
