@@ -193,8 +193,10 @@ def test_wechat_exporters_post_times_from_their_article_files() -> None:
     assert list(f["row"]) == [2, 3]
 
 
-def test_douk_downloader_user_data() -> None:
-    crawler, f, _ = _file("douk-downloader/2026-08/Data/UserData.csv")
+@pytest.mark.parametrize("rel", ["douk-downloader/2026-08/Data/UserData.csv", "douk-downloader/2026-08-db/Data/UserData.db",
+                                 "douk-downloader/2026-08-xlsx/Data/UserData.xlsx"])
+def test_douk_downloader_user_data(rel: str) -> None:
+    crawler, f, _ = _file(rel)
     assert crawler == "douk" and set(f["platform"]) == {"抖音"}
     assert f.loc["咸宁发布", "account_id"] == "xnfb2018"
     assert f.loc["咸宁发布", "followers"] == 123000
@@ -224,6 +226,8 @@ LINKED = [  # file, accounts of the registry it must link
     ("wechat-article-exporter/2026-07/公众号.json", 2),
     ("we-mp-rss/1.4/公众号列表.csv", 2),
     ("douk-downloader/2026-08/Data/UserData.csv", 2),
+    ("douk-downloader/2026-08-db/Data/UserData.db", 2),
+    ("douk-downloader/2026-08-xlsx/Data/UserData.xlsx", 2),
 ]
 
 

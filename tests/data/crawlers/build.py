@@ -284,6 +284,32 @@ def douk() -> None:
          1080, "https://www.douyin.com/video/7300001", "2026-09-21 22:13:20", "", "咸宁发布", -1, ""]])
 
 
+def douk_stores() -> None:
+    """The same data in DouK's SQLite store (src/storage/sqlite.py: UserData.db, one table whose
+    columns are the Chinese titles; works in DetailData.db, a table per account) and XLSX store."""
+    src = HERE / "douk-downloader" / "2026-08" / "Data"
+    with open(src / "UserData.csv", encoding="utf-8-sig") as f:
+        users = list(csv.reader(f))
+    with open(src / "作品数据_咸宁发布.csv", encoding="utf-8-sig") as f:
+        works = list(csv.reader(f))
+    db = HERE / "douk-downloader" / "2026-08-db" / "Data"
+    db.mkdir(parents=True, exist_ok=True)
+    for name, table, rows in (("UserData.db", "UserData", users), ("DetailData.db", "作品_xnfb2018", works)):
+        con = sqlite3.connect(db / name)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{h} TEXT' for h in rows[0])});")
+        con.executemany(f"REPLACE INTO {table} ({', '.join(rows[0])}) VALUES ({', '.join('?' * len(rows[0]))});",
+                        rows[1:])
+        con.commit()
+        con.close()
+    xl = HERE / "douk-downloader" / "2026-08-xlsx" / "Data"
+    xl.mkdir(parents=True, exist_ok=True)
+    for name, rows in (("UserData.xlsx", users), ("作品数据_咸宁发布.xlsx", works)):
+        wb = Workbook()
+        for r in rows:
+            wb.active.append(r)
+        wb.save(xl / name)
+
+
 if __name__ == "__main__":
     for d in ("weibo-crawler", "mediacrawler", "wechat-article-exporter", "we-mp-rss", "douk-downloader"):
         shutil.rmtree(HERE / d, ignore_errors=True)
@@ -292,3 +318,4 @@ if __name__ == "__main__":
     wechat()
     we_mp_rss()
     douk()
+    douk_stores()
