@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from reconcile.errors import InputError
 from reconcile.normalize import normalize_frame
 from reconcile.sources.discover import discover_inputs
-from reconcile.sources.formats import load_crawled
+from reconcile.sources.formats import detect_format, load_crawled, read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "crawlers"
@@ -55,6 +56,83 @@ def test_searchbiz_json() -> None:
     assert f.loc["咸宁发布", "account_id"] == "xianningfabu"      # alias (微信号) first
     assert f.loc["通山税务", "account_id"] == "mzi0nty3odkwmq=="  # no alias: fakeid
     assert f["last_post_at"].isna().all()
+
+
+def test_detection_by_headers_not_file_name(tmp_path: Path) -> None:
+    for src, dst, fmt in ((WEIBO / "users.csv", "crawled_a.csv", "weibo-crawler"),
+                          (DATA / "wechat_searchbiz.json", "crawled_b.json", "searchbiz"),
+                          (DATA / "we-mp-rss/1.4/公众号列表.csv", "crawled_c.csv", "we-mp-rss"),
+                          (DATA / "douk-downloader/2026-08/Data/UserData.csv", "crawled_d.csv", "douk")):
+        shutil.copy(src, tmp_path / dst)
+        table = read_table(tmp_path / dst)
+        assert table is not None
+        assert detect_format(table[0], tmp_path / dst, table[5]) == fmt
+    assert load_crawled(SAMPLE / "crawled.csv").crawler == "generic"
+
+
+def test_forced_format_and_bad_format(tmp_path: Path) -> None:
+    generic = load_crawled(WEIBO / "users.csv", fmt="generic")
+    assert generic.crawler == "generic"
+    # read by the generic aliases: 认证信息 is kept as text, no owner derived from it
+    assert generic.frame["owner"].isna().all()
+    with pytest.raises(InputError, match="未知的采集格式"):
+        load_crawled(WEIBO / "users.csv", fmt="tiktok")
+    (tmp_path / "x_creators.csv").write_text("user_id,nickname,fans\n1,甲,3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="平台"):
+        load_crawled(tmp_path / "x_creators.csv")
+
+
+@pytest.fixture(scope="module")
+def mixed_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict, Path]:
+    folder = tmp_path_factory.mktemp("mixed")
+    for name in ("national.xlsx", "provincial.xlsx", "crawled.csv"):
+        shutil.copy(SAMPLE / name, folder / name)
+    shutil.copy(WEIBO / "users.csv", folder / "crawled_weibo_users.csv")
+    old = MC / "2025-08/data/douyin"
+    shutil.copy(old / "1_creator_creator_2025-08-20.csv", folder / "crawled_dy_creators_2026-10-01.csv")
+    shutil.copy(old / "1_creator_contents_2025-08-20.csv", folder / "crawled_dy_contents_2026-10-01.csv")
+    proc = cli("run", str(folder), "--out", str(folder / "r.xlsx"), "--json", str(folder / "r.json"),
+               "--no-db", "--exit-zero", "--checkpoint", "2026-10-10")
+    return proc, json.loads((folder / "r.json").read_text(encoding="utf-8")), folder
+
+
+def test_mixed_run_reads_every_file(mixed_run) -> None:
+    proc, result, _ = mixed_run
+    assert proc.returncode == 0, proc.stderr
+    crawled = [i for i in result["run"]["inputs"] if i["source"] == "crawled"]
+    assert [Path(i["path"]).name for i in crawled] == [
+        "crawled.csv", "crawled_dy_creators_2026-10-01.csv", "crawled_weibo_users.csv"]
+    assert [i["rows"] for i in crawled][1:] == [2, 3]
+
+
+def test_mixed_run_records_name_their_file_and_row(mixed_run) -> None:
+    _, result, _ = mixed_run
+    fixtures = {"crawled_weibo_users.csv": WEIBO / "users.csv",
+                "crawled_dy_creators_2026-10-01.csv": MC / "2025-08/data/douyin/1_creator_creator_2025-08-20.csv"}
+    seen = set()
+    for finding in result["findings"]:
+        for ref in finding["records"]:
+            if ref["source"] != "crawled":
+                assert "file" not in ref
+                continue
+            assert ref["file"] in {"crawled.csv", *fixtures}
+            if ref["file"] in fixtures:
+                line = fixtures[ref["file"]].read_text(encoding="utf-8-sig").splitlines()[ref["row"] - 1]
+                assert finding["name"] in line or (finding.get("owner") or "") in line
+                seen.add((ref["file"], ref["row"]))
+    # the two official Weibo accounts nobody filed are found in the weibo file, rows 2 and 3
+    assert {("crawled_weibo_users.csv", 2), ("crawled_weibo_users.csv", 3)} <= seen
+
+
+def test_single_crawled_file_keeps_the_contract(tmp_path: Path) -> None:
+    proc = cli("run", "--national", str(SAMPLE / "national.xlsx"), "--provincial", str(SAMPLE / "provincial.xlsx"),
+               "--crawled", str(WEIBO / "users.csv"), "--json", str(tmp_path / "r.json"),
+               "--out", str(tmp_path / "r.xlsx"), "--no-db", "--exit-zero", "--checkpoint", "2026-10-10")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    refs = [r for f in result["findings"] for r in f["records"]]
+    assert refs and all(set(r) == {"source", "row"} for r in refs)
+    assert any(r["source"] == "crawled" for r in refs)
 
 
 def test_discovery_takes_every_crawled_file(tmp_path: Path) -> None:
