@@ -283,6 +283,18 @@ def test_douk_downloader_user_data(rel: str) -> None:
     assert f.loc["咸宁发布", "last_post_at"] == pd.Timestamp("2026-09-21 22:13:20")   # works' 发布时间
 
 
+def test_unknown_sqlite_file_is_refused_by_name(tmp_path: Path) -> None:
+    import sqlite3
+    con = sqlite3.connect(tmp_path / "crawled.db")
+    con.execute("create table t (a text)")
+    con.commit()
+    con.close()
+    with pytest.raises(InputError, match="SQLite 数据库中没有可识别的账号表"):
+        load_crawled(tmp_path / "crawled.db")
+    proc = cli("inspect", str(tmp_path / "crawled.db"))
+    assert proc.returncode == 2 and "crawled.db" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_unplaced_mediacrawler_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "x_creators.csv").write_text("user_id,nickname,fans\n1,甲,3\n", encoding="utf-8")
     with pytest.raises(InputError, match="平台"):

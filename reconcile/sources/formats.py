@@ -72,7 +72,12 @@ def load_crawled(path: Path, config: Config | None = None, sheet: str | None = N
     table = read_table(path) if found != "generic" else None
     if table is None:
         if fmt not in (None, "generic"):
-            raise InputError(f"指定的采集格式“{fmt}”只支持 CSV/JSON/JSONL 文件", detail="not a text file", path=path)
+            raise InputError(f"指定的采集格式“{fmt}”只支持 CSV/JSON/JSONL 文件及爬虫的 Excel/SQLite 存储，"
+                             "这个文件不是其中之一", detail="not a crawler file", path=path)
+        if _is_sqlite(path):
+            raise InputError("SQLite 数据库中没有可识别的账号表（MediaCrawler 的 dy_creator/xhs_creator/weibo_creator/"
+                             "bilibili_up_info 或作品表，DouK-Downloader 的 UserData）", detail="unknown SQLite store",
+                             path=path)
         return replace(load_source(path, "crawled", config, sheet=sheet), crawler="generic")
     keys, records, rows, encoding, file_fmt, wrapped = table
     warnings: list[str] = []
@@ -194,6 +199,14 @@ def read_table(path: Path) -> _Table | None:
     for r in table.records:
         keys.extend(k for k in r if k not in keys)
     return keys, table.records, [int(x) for x in table.rows], encoding, file_fmt, wrapped
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == cf.SQLITE_MAGIC
+    except OSError:
+        return False
 
 
 def _store_table(path: Path, kind: str) -> _Table | None:
