@@ -1,13 +1,16 @@
 """Crawled lists in the formats real crawlers write (see docs/input-formats.md).
 
-``load_crawled`` detects the crawler from the file's headers/keys (or takes ``fmt``), reads its
-own fields (verification codes, "<weibo_id> <date>" last posts, service_type …) into the
-canonical columns, and falls back to the generic loader (``load_source``) for our own columns.
+``load_crawled`` detects the crawler from the file (headers/keys, JSON shape, Excel sheet or
+SQLite table names) and its folder, or takes ``fmt``; reads its own fields (verification codes,
+"<weibo_id> <date>" last posts, service_type …) into the canonical columns, takes the newest
+post from the crawler's post files beside the account file where it lacks one
+(``crawler_files``), says once which fields the format cannot give, and falls back to the
+generic loader (``load_source``) for our own columns.
 
-MediaCrawler content files: a creators file whose name contains ``creators`` gets the newest
-content time per account from every file beside it whose name is the same with ``contents``
-in place of ``creators`` and anything after it (``dy_creators_2026.csv`` ->
-``dy_contents_*.csv|json|jsonl``).
+MediaCrawler: the platform comes from the file name's platform code or the ``data/<platform>/``
+folder; a creators file takes the newest content time per account from the same platform's
+``…contents…`` (bilibili csv: ``…videos…``) files beside it; a contents file alone (since 2026-07
+the only kind) is read as one account per author.
 """
 
 from __future__ import annotations
