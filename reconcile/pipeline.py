@@ -39,6 +39,7 @@ from reconcile.result import LINK_COLUMNS, InputInfo, Result, RunInfo
 from reconcile.review import pair_keys
 from reconcile.schema import SOURCES
 from reconcile.sources import load_source
+from reconcile.sources.crawler_files import resolve_hashed_ids
 from reconcile.sources.formats import load_crawled_files
 from reconcile.sources.loader import LoadedSource
 from reconcile.sources.manual import load_manual
@@ -122,8 +123,11 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
             registry_keys = {"national": registries["national"].keys, "provincial": provincial_side.recv()}
             provincial_side.send(None)   # and go on preparing the provincial records meanwhile
             crawl_filter = CrawlFilter(list(registry_keys.values()), resolver.in_scope)
+            # MediaCrawler 2026-07 records carry only a hash of the user id: the registry id it hashes
+            crawled_input = resolve_hashed_ids(
+                crawled.frame, (i for k in registry_keys.values() for i in k["account_id"].dropna().tolist()))
             crawled_frame = crawl_filter.elsewhere(
-                normalize_frame(crawled.frame, resolver, official_places_only=True, keep=crawl_filter))
+                normalize_frame(crawled_input, resolver, official_places_only=True, keep=crawl_filter))
             step(2, 4)
             registries["provincial"] = provincial_side.recv()
             step(3, 4)

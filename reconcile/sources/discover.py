@@ -38,8 +38,8 @@ def discover_inputs(folder: Path) -> dict[str, Path | tuple[Path, ...]]:
     """{"national": Path, "provincial": Path, "crawled": Path} found in ``folder``.
 
     Every ``crawled*`` file is a crawled list (one per platform is usual): "crawled" is then a
-    tuple of paths in name order. MediaCrawler content files (``*contents*``) are not lists of
-    accounts: they are read with their creators file (see sources.formats).
+    tuple of paths in name order. MediaCrawler content files (``*contents*``) beside a creators
+    file are read with it (see sources.formats); alone, they are the list.
 
     Raises InputError naming the folder, what was looked for and the files present when a
     source is missing, or listing the candidates when a registry has several."""
@@ -54,9 +54,12 @@ def discover_inputs(folder: Path) -> dict[str, Path | tuple[Path, ...]]:
         raise InputError("无法读取输入文件夹", detail=str(exc), path=folder) from exc
 
     found: dict[str, list[Path]] = {s: [] for s in SOURCES}
+    # content files are read with their creators file; without one (MediaCrawler since 2026-07)
+    # they are the crawled list themselves
+    creators = any(classify(p) == "crawled" and "creator" in p.stem.lower() for p in files)
     for p in files:
         source = classify(p)
-        if source == "crawled" and "contents" in p.stem.lower():
+        if source == "crawled" and creators and "contents" in p.stem.lower():
             continue
         if source is not None:
             found[source].append(p)
