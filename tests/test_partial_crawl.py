@@ -155,7 +155,7 @@ def test_em_learns_weights_from_the_pairs():
     ids = np.concatenate([rng.choice([0, 1], n_true, p=[0.5, 0.5]),
                           rng.choice([0, 2], n_false, p=[0.5, 0.5])]).astype(np.int8)
     lv = {"name": name, "owner": owner, "id": ids, "platform": np.ones(n_true + n_false, np.int8),
-          "place": np.ones(n_true + n_false, np.int8)}
+          "place": np.ones(n_true + n_false, np.int8), "type": np.zeros(n_true + n_false, np.int8)}
     model = weights.estimate(lv)
     assert abs(model.prior - n_true / (n_true + n_false)) < 0.05
     assert model.weights("name")[1] > 3 and model.weights("id")[2] < -3 and model.weights("id")[1] > 3

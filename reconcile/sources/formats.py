@@ -340,7 +340,10 @@ def kind_of_owner(owner: str | None) -> str:
 
 # --- converters: one record -> canonical values -----------------------------------------------
 
-_WEIBO_KINDS = {-1: "none", 0: "personal", 1: "government", 2: "enterprise", 3: "government",
+# Weibo's verified_type as its API documents it (weibo-crawler's README guesses 3 for government,
+# which is wrong: 3 is media). 融媒体中心 and public institutions are often 3 or 7: institutional
+# accounts, official for our purposes, not personal.
+_WEIBO_KINDS = {-1: "none", 0: "personal", 1: "government", 2: "enterprise", 3: "institution",
                 4: "institution", 5: "institution", 6: "institution", 7: "institution"}
 _OWNER_SUFFIX = re.compile(r"(官方微博|官方账号|官方帐号|官微|官博)$")
 
