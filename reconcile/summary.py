@@ -108,7 +108,6 @@ def label_regions(view: pd.DataFrame, resolver: RegionResolver, scope: tuple[str
     out["in_scope"] = inside
     if config and config.region_names:
         out["region_label"] = _renamed(out, config.region_names)
-    _label_review_crawled(out, judge)
     return out
 
 
@@ -131,26 +130,6 @@ class _RegionJudge:
                 hit = not self.scope_places or any(_matches(place, sp) for sp in self.scope_places)
             got = self._seen[key] = (_label(place, self.levels, self.multi_city, hit), hit)
         return got
-
-
-def _label_review_crawled(out: pd.DataFrame, judge: _RegionJudge) -> None:
-    """``c_region_label`` / ``c_in_scope``: for a crawled record held only by a doubtful (review)
-    link, its own place. Such a record counts as a separate account (瞒报漏报 if it is a
-    government one), so the scope is judged on the crawled record, not on the registry account
-    it may or may not be; with no place of its own it is not in scope."""
-    n = len(out)
-    c_labels = np.full(n, None, dtype=object)
-    c_inside = np.zeros(n, dtype=bool)
-    held = (out["c_link"] == "review").to_numpy(dtype=bool) if "c_link" in out.columns else np.zeros(n, dtype=bool)
-    parts = [f"c_{p}" for p in ("province", "city", "county")]
-    if held.any() and all(c in out.columns for c in parts):
-        rows = np.flatnonzero(held)
-        cols = [out[c].to_numpy(dtype=object)[rows] for c in parts]
-        for j, place in zip(rows.tolist(), zip(*cols, strict=True), strict=True):
-            place = tuple(None if pd.isna(x) or x == "" else x for x in place)
-            c_labels[j], c_inside[j] = judge(place, unknown_ours=False)
-    out["c_region_label"] = c_labels
-    out["c_in_scope"] = c_inside
 
 
 def _renamed(view: pd.DataFrame, names: dict[str, str]) -> pd.Series:

@@ -25,7 +25,7 @@ from reconcile.batch import Background
 from reconcile.config import LinkSettings
 from reconcile.link.candidates import candidate_pairs
 from reconcile.link.score import Scored, assign_one_to_one, compare, score
-from reconcile.normalize import NOT_OFFICIAL, name_key
+from reconcile.normalize import NOT_OFFICIAL
 
 ACCOUNT_COLUMNS = ("n", "p", "c", "np_score", "np_link", "c_score", "c_link", "np_why", "c_why", "c_lookalike")
 # pairs scored in this band get the evidence behind their score written out (待人工核实 shows it)
@@ -43,12 +43,7 @@ def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
             find_places: Callable[[str], frozenset[str]]) -> pd.DataFrame:
     """Add the comparison columns to a normalised frame (a copy, positional index)."""
     out = df.reset_index(drop=True).copy()
-    owner = out["owner_norm"]
-    if "verified_info" in out:
-        # weibo-style crawls carry the owner only in the verification text
-        info = _map_unique(out["verified_info"], _owner_from_info)
-        owner = owner.where(owner.notna() & (owner.astype(str) != ""), info)
-    out["owner_norm"] = owner
+    owner = out["owner_norm"]   # a crawl naming its unit only in 认证信息: normalize_frame filled it in
     # records verified as enterprises/persons/unverified (most of a crawl sweep) keep their
     # names and owners as they are: region words matter only between official accounts
     official = ~out["verified_kind"].isin(list(NOT_OFFICIAL))
@@ -73,12 +68,6 @@ _UNOFFICIAL = frozenset({"personal", "none"})
 _IMPOSTER_PLATFORMS = frozenset({"抖音", "快手", "小红书"})
 # platforms a registry confuses with each other (视频号 filed for 公众号, 公众号 for 小程序)
 _FAMILY = {"微信公众号": "微信", "微信视频号": "微信", "微信小程序": "微信"}
-
-
-def _owner_from_info(text: object) -> str | None:
-    """The unit in a verification text: "咸宁市公安局官方微博" -> "咸宁市公安局" (the suffixes
-    ``normalize.name_key`` drops for comparison)."""
-    return name_key(str(text))
 
 
 def _map_unique(s: pd.Series, fn: Callable) -> pd.Series:
@@ -140,20 +129,14 @@ def _lookalikes(filed: pd.DataFrame, fc: pd.DataFrame, settings: LinkSettings) -
     """Per filed account without a crawled partner: whether some crawled record resembles it (a
     candidate at or above the review threshold, taken by another account). Then "the crawl did not
     find it" is in doubt, and no deletion is inferred from it."""
-    out = np.zeros(len(filed), dtype=bool)
-    if not len(fc) or "account" not in fc.columns:
-        return out
+    if not len(fc) or "side" not in fc.columns:
+        return np.zeros(len(filed), dtype=bool)
     close = fc[fc["score"].to_numpy(dtype=float) >= settings.review_threshold]
-    # accounts are positions of ``filed`` before the join; map them through the n/p they hold
-    by_n = {int(n): i for i, n in enumerate(filed["n"].tolist()) if n >= 0}
-    by_p = {int(p): i for i, p in enumerate(filed["p"].tolist()) if p >= 0}
-    for side, table in (("n", by_n), ("p", by_p)):
-        rows = close[close["side"] == side]["left"].tolist() if "side" in close.columns else []
-        for left in rows:
-            i = table.get(int(left))
-            if i is not None and filed["c"].iloc[i] < 0:
-                out[i] = True
-    return out
+    # fc's accounts are positions before the join: go through the registry records they hold
+    near_n = filed["n"].isin(close.loc[close["side"] == "n", "left"]).to_numpy()
+    near_p = filed["p"].isin(close.loc[close["side"] == "p", "left"]).to_numpy()
+    return ((near_n & (filed["n"].to_numpy() >= 0)) | (near_p & (filed["p"].to_numpy() >= 0))) \
+        & (filed["c"].to_numpy() < 0)
 
 
 def _join_through_crawl(filed: pd.DataFrame, fc: pd.DataFrame, settings: LinkSettings,
