@@ -15,13 +15,14 @@ from __future__ import annotations
 import pandas as pd
 
 from reconcile.checks.context import CheckContext, Row, alive_crawled, filed
+from reconcile.checks.observed import GOVERNMENT_KINDS
 from reconcile.checks.registry_mismatch import owner_freq, same_unit
+from reconcile.normalize import normalize_text
 from reconcile.regions import lineage_related
 from reconcile.result import Finding
 from reconcile.schema import VERIFIED_LABELS
 
 CODE = "cert_mismatch"
-GOVERNMENT_KINDS = frozenset({"government", "institution"})
 
 
 def _text(v: object) -> str | None:
@@ -82,8 +83,6 @@ def _same_owner_text(row: pd.Series | Row) -> bool:
     c = _text(row.get("c_owner"))
     if not c:
         return False
-    from reconcile.normalize import normalize_text
-
     c_norm = normalize_text(c)
     return any(normalize_text(o) == c_norm for o in (_text(row.get("n_owner")), _text(row.get("p_owner"))) if o)
 

@@ -293,7 +293,7 @@ def _agreed_owner(view: pd.DataFrame) -> pd.Series:
     verified = official & c_ok
     out = np.where(verified & ~n_ok & ~p_ok, c, np.where(verified & (out != c), None, out))
     # a 融媒体中心 files and verifies accounts for other units of its county: not evidence of the unit
-    agent = np.char.endswith(np.asarray([x if isinstance(x, str) else "" for x in out], dtype=str), "融媒体中心")
+    agent = pd.Series(out, dtype=object).str.endswith("融媒体中心", na=False).to_numpy(dtype=bool)
     out = np.where(agent, None, out)
     out[out == ""] = None
     return pd.Series(out, index=view.index, dtype=object)

@@ -19,21 +19,19 @@ import pandas as pd
 from reconcile.checks.context import (
     MULTI_ACCOUNT_PLATFORMS,
     CheckContext,
-    active_accounts,
     shared_unit_keys,
 )
-from reconcile.checks.observed import unfiled_accounts
+from reconcile.checks.observed import operating_accounts
 from reconcile.result import Finding
 
 CODE = "duplicate_on_platform"
 
 
 def check(ctx: CheckContext) -> list[Finding]:
-    v = ctx.view
     platform = ctx.first("platform")
     name = ctx.first("name")
     unit = shared_unit_keys(ctx, fold_typos=False)
-    ok = (active_accounts(v) | pd.Series(unfiled_accounts(ctx), index=v.index)) & unit.notna() & platform.notna() & ~platform.isin(list(MULTI_ACCOUNT_PLATFORMS))
+    ok = operating_accounts(ctx) & unit.notna() & platform.notna() & ~platform.isin(list(MULTI_ACCOUNT_PLATFORMS))
     out: list[Finding] = []
     frame = pd.DataFrame({"_unit": unit[ok], "_platform": platform[ok], "_name": name[ok],
                           "_pos": np.flatnonzero(ok.to_numpy())})

@@ -20,11 +20,10 @@ from rapidfuzz import fuzz
 from reconcile.checks.context import (
     MULTI_ACCOUNT_PLATFORMS,
     CheckContext,
-    active_accounts,
     shared_unit_keys,
     typo_equal,
 )
-from reconcile.checks.observed import unfiled_accounts
+from reconcile.checks.observed import operating_accounts
 from reconcile.result import Finding
 
 CODE = "name_inconsistent"
@@ -32,13 +31,12 @@ SAME_NAME = 80.0  # rapidfuzz ratio of two names (region removed) at or above wh
 
 
 def check(ctx: CheckContext) -> list[Finding]:
-    v = ctx.view
     platform = ctx.first("platform")
     core = ctx.first("name_core")
     key = core.where(core.notna(), ctx.first("name_key"))
     name = ctx.first("name")
     unit = shared_unit_keys(ctx)
-    ok = ((active_accounts(v) | pd.Series(unfiled_accounts(ctx), index=v.index)) & unit.notna() & platform.notna() & key.notna()
+    ok = (operating_accounts(ctx) & unit.notna() & platform.notna() & key.notna()
           & ~platform.isin(list(MULTI_ACCOUNT_PLATFORMS)))
     frame = pd.DataFrame({"_unit": unit[ok], "_platform": platform[ok], "_key": key[ok], "_name": name[ok],
                           "_pos": np.flatnonzero(ok.to_numpy())})

@@ -99,3 +99,11 @@ def _coverage(ctx: CheckContext) -> dict[str, dict[str, object]]:
                           "rate": round(hit / registered, 4) if registered else None,
                           "crawled": plat in ctx.crawled_platforms, "complete": plat in complete}
     return out
+
+
+def operating_accounts(ctx: CheckContext) -> pd.Series:
+    """Accounts the one-unit rules judge (duplicate_on_platform, name_inconsistent): filed and
+    operating in scope (``context.active_accounts``), and every unfiled account the crawl found."""
+    from reconcile.checks.context import active_accounts
+
+    return ctx.memo("operating", lambda: active_accounts(ctx.view) | pd.Series(unfiled_accounts(ctx), index=ctx.view.index))

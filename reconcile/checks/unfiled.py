@@ -10,12 +10,11 @@ the scope, accounts the platform shows as closed, and crawled records held by a 
 from __future__ import annotations
 
 from reconcile.checks.context import CheckContext
-from reconcile.checks.observed import is_government, unfiled_accounts
+from reconcile.checks.observed import unfiled_accounts
 from reconcile.result import Finding
 from reconcile.schema import VERIFIED_LABELS
 
 CODE = "unfiled"
-__all__ = ["CODE", "check", "is_government"]
 
 
 def check(ctx: CheckContext) -> list[Finding]:
