@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reconcile.checks.context import CheckContext, Row, alive_crawled, filed
+from reconcile.checks.context import CheckContext, Row, alive_crawled, filed, files_for_others
 from reconcile.checks.observed import GOVERNMENT_KINDS
 from reconcile.checks.registry_mismatch import owner_freq, same_unit
 from reconcile.normalize import normalize_text
@@ -70,7 +70,7 @@ def check(ctx: CheckContext) -> list[Finding]:
         # the registries disagree)
         if _same_owner_text(row):   # written alike: one unit, wherever either record was placed
             continue
-        if _same_place(row) and any(same_unit(core, c_core, freq) or _files_for_others(core) for core in cores):
+        if _same_place(row) and any(same_unit(core, c_core, freq) or files_for_others(core) for core in cores):
             continue
         detail = f"认证主体为{c_owner}，与备案的主办单位{reg_owner}不一致"
         out.append(ctx.finding(CODE, row, detail, ctx.refs(row), correction=f"认证主体应为{reg_owner}",
@@ -86,12 +86,6 @@ def _same_owner_text(row: pd.Series | Row) -> bool:
     c_norm = normalize_text(c)
     return any(normalize_text(o) == c_norm for o in (_text(row.get("n_owner")), _text(row.get("p_owner"))) if o)
 
-
-def _files_for_others(owner_core: str) -> bool:
-    """A county's 融媒体中心 files accounts on behalf of its 街道, 乡镇 and departments (DOMAIN: "a
-    融媒体中心 filing for a 街道"): its name as 主办单位 beside another unit's verification, in the
-    same county, is how the filing was done, not 认证信息不规范."""
-    return owner_core.endswith("融媒体中心")
 
 
 def _same_place(row: pd.Series | Row) -> bool:

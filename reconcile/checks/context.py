@@ -48,6 +48,16 @@ class Row:
         return col[self.position]
 
 
+AGENT_SUFFIX = "融媒体中心"
+
+
+def files_for_others(owner: str | None) -> bool:
+    """A county's 融媒体中心 files (and gets verified) the accounts of its 街道, 乡镇 and departments
+    (DOMAIN: "a 融媒体中心 filing for a 街道"): as 主办单位 it names who filed, not which unit runs
+    the account."""
+    return bool(owner) and owner.endswith(AGENT_SUFFIX)   # type: ignore[union-attr]
+
+
 def _shown(v: object) -> str | None:
     """A first_text value as a finding shows it: the text, None where first_text has NA."""
     if isinstance(v, str):
@@ -278,22 +288,29 @@ def unit_keys(view: pd.DataFrame, fold_typos: bool = True) -> pd.Series:
 def _agreed_owner(view: pd.DataFrame) -> pd.Series:
     """The unit that runs each account where the evidence agrees: the registries' owner when they
     name the same unit (or only one names any) and the platform's verification (an accepted link
-    to an official account) does not name another; the verification alone where no registry names
-    one. NA where the sources disagree, or the unit is a 融媒体中心 (it files for others): who runs
-    the account is in doubt."""
+    to an official account) does not name another; where the registries name different units,
+    the one the verification names too; the verification alone where no registry names one. NA
+    where the sources disagree otherwise, or the unit is a 融媒体中心 (it files for others): who
+    runs the account is in doubt. A verification naming a 融媒体中心 is no evidence either way
+    (it verifies the accounts it runs for its county's units)."""
     n, p, c = (view[f"{s}_owner_core"].to_numpy(dtype=object) for s in ("n", "p", "c"))
     crawled_only = ~present(view, "n_row").to_numpy() & ~present(view, "p_row").to_numpy()
     official = ((view["c_link"] == "match").fillna(False).to_numpy(dtype=bool) | crawled_only) & view["c_verified_kind"].isin(
         ["government", "institution"]).to_numpy(dtype=bool)
     n_ok, p_ok, c_ok = (_present_values(x) for x in (n, p, c))
     n, p, c = (np.where(ok, x, "") for ok, x in ((n_ok, n), (p_ok, p), (c_ok, c)))
-    out = np.where(n_ok & (~p_ok | (n == p)), n, np.where(~n_ok & p_ok, p, None))
+    c_agent = pd.Series(c, dtype=object).str.endswith(AGENT_SUFFIX, na=False).to_numpy(dtype=bool)
+    verified = official & c_ok & ~(c_agent & (n_ok | p_ok))
+    agree = n_ok & p_ok & (n == p)
+    out = np.where(agree | (n_ok & ~p_ok), n, np.where(~n_ok & p_ok, p, None))
     # the platform's verification names the unit too: where it names another one, who runs the
-    # account is in doubt (no registry owner: the verification alone)
-    verified = official & c_ok
-    out = np.where(verified & ~n_ok & ~p_ok, c, np.where(verified & (out != c), None, out))
+    # account is in doubt; where the registries disagree, it settles which is right
+    out = np.where(verified & (out != c), None, out)
+    settled = verified & n_ok & p_ok & ~agree & ((c == n) | (c == p))
+    out = np.where(settled, c, out)
+    out = np.where(verified & ~n_ok & ~p_ok, c, out)
     # a 融媒体中心 files and verifies accounts for other units of its county: not evidence of the unit
-    agent = pd.Series(out, dtype=object).str.endswith("融媒体中心", na=False).to_numpy(dtype=bool)
+    agent = pd.Series(out, dtype=object).str.endswith(AGENT_SUFFIX, na=False).to_numpy(dtype=bool)
     out = np.where(agent, None, out)
     out[out == ""] = None
     return pd.Series(out, index=view.index, dtype=object)
