@@ -232,10 +232,12 @@ class _Registry:
 def _registry(loaded: LoadedSource, frame: pd.DataFrame, strip: Callable[[str], str],
               find_places: Callable[[str], frozenset[str]]) -> _Registry:
     """``frame``: ``loaded.frame`` normalised."""
-    keep, duplicates = find_duplicates(frame, loaded.info.source)
-    first = frame[keep].reset_index(drop=True) if duplicates else frame
+    prepared = prepare(frame, strip, find_places)
+    keep, duplicates = find_duplicates(prepared, loaded.info.source)
+    if duplicates:
+        prepared = prepared[keep].reset_index(drop=True)
     return _Registry(info=loaded.info, load_warnings=loaded.warnings, column_warnings=column_warnings(loaded.frame),
-                     keys=_registry_keys(frame), prepared=prepare(first, strip, find_places), duplicates=duplicates)
+                     keys=_registry_keys(frame), prepared=prepared, duplicates=duplicates)
 
 
 def _registry_keys(frame: pd.DataFrame) -> pd.DataFrame:

@@ -181,3 +181,45 @@ def test_fail_kinds_setting_decides_what_fails(tmp_path):
     assert {(f.kind, f.name, f.fails) for f in result.findings} == {
         ("stale", "咸宁交通", False), ("stale", "平安咸宁", False), ("zombie", "平安咸宁", True)}
     assert result.totals.failed == 1 and result.totals.pass_rate == 66.67
+
+
+def test_duplicate_filing_by_a_slip_or_the_units_region_prefix(tmp_path):
+    """Each registry files 通山司法 twice, once misspelt 通山司发 (rows 2-3), and 咸宁组工 twice,
+    once under 中共咸宁市委组织部 and once under 市委组织部 (rows 4-5): two duplicate filings in
+    each. 咸安区融媒体中心 files two villages whose names differ in one character (rows 6-7):
+    two accounts, no duplicate."""
+    regs = [("通山司法", "微信公众号", "订阅号", "", "通山县司法局", "通山县"),
+            ("通山司发", "微信公众号", "订阅号", "", "通山县司法局", "通山县"),
+            ("咸宁组工", "微信公众号", "订阅号", "", "中共咸宁市委组织部", "市直"),
+            ("咸宁组工", "微信公众号", "订阅号", "", "市委组织部", "市直"),
+            ("向阳湖村", "微信公众号", "订阅号", "", "咸安区融媒体中心", "咸安区"),
+            ("向阳河村", "微信公众号", "订阅号", "", "咸安区融媒体中心", "咸安区")]
+    result = run_case(tmp_path, regs, [crawl(r) for r in (regs[0], regs[2], regs[4], regs[5])])
+    got = {(f.name, tuple((r.source, r.row) for r in f.records)) for f in result.findings if f.kind == "duplicate_filing"}
+    assert got == {(name, ((src, a), (src, a + 1))) for name, a in (("通山司法", 2), ("咸宁组工", 4))
+                   for src in ("national", "provincial")}
+    slip = [f.detail for f in result.findings if f.kind == "duplicate_filing" and f.name == "通山司法"]
+    assert all("名称仅差一字" in d for d in slip)
+    assert not kinds(result, "unfiled", "deleted_still_registered")
+
+
+def test_the_verification_settles_which_registry_names_the_unit(tmp_path):
+    """平安咸宁 (微博, row 2): the national registry names 咸宁市公安局, the provincial one the
+    city's 人民政府办公室; the platform verifies 咸宁市公安局, which settles it, so the unit runs two
+    微博 with 咸宁公安 (row 3): both duplicate_on_platform. 咸宁交通 (row 4) is verified for the
+    city's 融媒体中心, which verifies the accounts it runs for others: the registries' 咸宁市交通运输局
+    stands, and with 咸宁交通发布 (row 5) that unit too runs two 微博."""
+    from tests.test_checks import write_case
+
+    nat = [("平安咸宁", "微博", "", "1234567", "咸宁市公安局", "市直", "正常"),
+           ("咸宁公安", "微博", "", "7654321", "咸宁市公安局", "市直", "正常"),
+           ("咸宁交通", "微博", "", "2223334", "咸宁市交通运输局", "市直", "正常"),
+           ("咸宁交通发布", "微博", "", "2223335", "咸宁市交通运输局", "市直", "正常")]
+    prov = [("平安咸宁", "微博", "", "1234567", "咸宁市人民政府办公室", "市直", "正常"), *nat[1:]]
+    crawled = [("平安咸宁", "微博", "", "1234567", "咸宁市公安局", "政府机构认证", "正常"),
+               ("咸宁公安", "微博", "", "7654321", "咸宁市公安局", "政府机构认证", "正常"),
+               ("咸宁交通", "微博", "", "2223334", "咸宁市融媒体中心", "政府机构认证", "正常"),
+               ("咸宁交通发布", "微博", "", "2223335", "咸宁市交通运输局", "政府机构认证", "正常")]
+    result = run(Config(scope=("咸宁市",), checkpoint=CHECKPOINT), write_case(tmp_path, nat, prov, crawled))
+    got = {(f.name, f.records[0].row) for f in result.findings if f.kind == "duplicate_on_platform"}
+    assert got == {("平安咸宁", 2), ("咸宁公安", 3), ("咸宁交通", 4), ("咸宁交通发布", 5)}

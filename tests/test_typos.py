@@ -26,3 +26,15 @@ def test_near_one_kinds_of_edit() -> None:
                "坪湾社区",             # transposition: two edits
                "青坪社区居委会"]
     assert near_one(queries, targets) == [[0], [1], [2], [], []]
+
+
+def test_one_typo_apart_reads_slips_not_numbers():
+    from reconcile.checks.typos import one_typo_apart
+
+    assert one_typo_apart("桃清沙成社区", "桃清沙城社区")      # one character replaced
+    assert one_typo_apart("健康萧山区", "健康萧山")            # one added
+    assert one_typo_apart("咸宁发布", "咸宁发布")
+    assert not one_typo_apart("商丘交警一大队", "商丘交警二大队")  # numbers name different accounts
+    assert not one_typo_apart("第3中学发布", "第5中学发布")
+    assert not one_typo_apart("咸宁发", "咸宁法")              # too short to tell
+    assert not one_typo_apart("咸宁发布厅", "咸宁发文")        # two edits

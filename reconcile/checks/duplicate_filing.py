@@ -7,9 +7,13 @@ registry before linking (only the first filing is linked) and :func:`attach_dupl
 the account view; :func:`check` reports one finding per group of filings.
 
 Two filings are the same account when they are on the same platform and have the same
-account id, or the same name (``name_key``), the same owner and the same place — unless both carry account
-ids and the ids differ (two accounts that happen to share a name), or one is filed as closed and
-the other as operating (an old account next to its replacement under the same name).
+account id, or the same name (``name_key``), the same unit (owner without its region prefix,
+``owner_core``, where the frame has it) and the same place, or names one slip apart
+(``typos.one_typo_apart``: "桃清沙成社区" for "桃清沙城社区", "健康萧山区" for "健康萧山") under
+the same unit and place, where the unit is not a 融媒体中心 (it files the accounts of its
+county's villages and 街道, whose names differ in one character: "坑南凤外村", "坑南凤岙村") — unless both carry account ids and the ids differ (two accounts that
+happen to share a name), or one is filed as closed and the other as operating (an old account
+next to its replacement under the same name).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reconcile.checks.context import PREFIX, CheckContext
+from reconcile.checks.context import PREFIX, CheckContext, files_for_others
+from reconcile.checks.typos import one_typo_apart
 from reconcile.result import Finding, RecordRef
 from reconcile.schema import SOURCE_LABELS
 
@@ -50,7 +55,7 @@ def _closed_and_open(a: str | None, b: str | None) -> bool:
 
 
 def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[DuplicateGroup]]:
-    """(mask of rows to keep, duplicate groups) for one normalised registry frame."""
+    """(mask of rows to keep, duplicate groups) for one normalised (or prepared) registry frame."""
     n = len(frame)
     keep = np.ones(n, dtype=bool)
     if n == 0:
@@ -61,15 +66,21 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
             return [None] * n
         return [_text(v) for v in frame[name].tolist()]
 
-    platform, acc_id, key, owner = col("platform"), col("account_id"), col("name_key"), col("owner_norm")
+    platform, acc_id, key = col("platform"), col("account_id"), col("name_key")
+    owner = col("owner_core" if "owner_core" in frame.columns else "owner_norm")
     status = col("status")
     # the place the filing resolves to: "县财政局城关财政所" in two counties is two units
     place = [f"{c or ''}|{k or ''}" for c, k in zip(col("city"), col("county"), strict=True)]
     rows = frame["row"].tolist()
     by_id: dict[tuple[str, str], int] = {}
     by_name: dict[tuple[str, str, str, str], int] = {}
+    by_unit: dict[tuple[str, str, str], list[int]] = {}   # kept filings per (platform, unit, place)
     members: dict[int, list[int]] = {}     # first position -> positions of its duplicates
     reasons: dict[int, str] = {}
+
+    def compatible(i: int, j: int) -> bool:
+        return not (acc_id[i] and acc_id[j] and acc_id[i] != acc_id[j]) and not _closed_and_open(status[i], status[j])
+
     for i in range(n):
         p = platform[i] or ""
         first: int | None = None
@@ -79,9 +90,12 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
             reason = f"账号ID相同（{acc_id[i]}）"
         if first is None and key[i] and owner[i]:
             cand = by_name.get((p, key[i], owner[i], place[i]))
-            if cand is not None and not (acc_id[i] and acc_id[cand] and acc_id[i] != acc_id[cand]) \
-                    and not _closed_and_open(status[i], status[cand]):
+            if cand is not None and compatible(i, cand):
                 first, reason = cand, "名称和主办单位相同"
+            elif not files_for_others(owner[i]):   # a 融媒体中心 files many accounts of one name pattern
+                first = next((j for j in by_unit.get((p, owner[i], place[i]), ())
+                              if compatible(i, j) and one_typo_apart(key[i], key[j])), None)   # type: ignore[arg-type]
+                reason = "名称仅差一字，主办单位相同"
         if first is not None:
             keep[i] = False
             members.setdefault(first, []).append(i)
@@ -91,6 +105,7 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
             by_id.setdefault((p, acc_id[i]), i)
         if key[i] and owner[i]:
             by_name.setdefault((p, key[i], owner[i], place[i]), i)
+            by_unit.setdefault((p, owner[i], place[i]), []).append(i)
     groups = [
         DuplicateGroup(source=source, rows=tuple(int(rows[j]) for j in (first, *dups)), reason=reasons[first],
                        account_id=acc_id[first] or next((acc_id[j] for j in dups if acc_id[j]), None))

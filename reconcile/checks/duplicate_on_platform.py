@@ -7,8 +7,10 @@ may be a typo, or two sub-units (三门县财政局中岭财政所, 中堰财政
 账号 is worse than a missed one. Mini programs and apps are left out: a unit may run several.
 Not a duplicate: an account filed in only one registry next to one filed only in the other
 (the same account the linking could not join: that pair is a registry matter), and an account
-the platform shows closed next to its replacement. Every account of such a group is listed,
-each naming the others.
+the platform shows closed next to its replacement, and two records of one unit with names one
+slip apart ("江山医保" beside "江山医保(抖音)", "桃清沙成社区" beside "桃清沙城社区") and no
+different ids: one account the linking left in two pieces, not two accounts (the one with more
+records stands for it). Every account of such a group is listed, each naming the others.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from reconcile.checks.context import (
     shared_unit_keys,
 )
 from reconcile.checks.observed import operating_accounts
+from reconcile.checks.typos import one_typo_apart
 from reconcile.result import Finding
 
 CODE = "duplicate_on_platform"
@@ -39,9 +42,15 @@ def check(ctx: CheckContext) -> list[Finding]:
     groups = frame.groupby(["_unit", "_platform"], sort=True).indices
     names_all = [str(n) for n in frame["_name"].tolist()]
     positions = frame["_pos"].to_numpy()
+    keys = ctx.first("name_key").to_numpy(dtype=object)
+    ids = ctx.first("account_id").to_numpy(dtype=object)
+    sources = sum(ctx.present(c).to_numpy(dtype=int) for c in ("n_row", "p_row", "c_row"))   # records per account
     for key in sorted(groups):
         members = groups[key].tolist()     # in view order
         if len(members) < 2 or _one_account_in_two_registries(ctx, positions[members]):
+            continue
+        members = _distinct_accounts(members, positions, keys, ids, sources)
+        if len(members) < 2:
             continue
         plat = key[1]
         names = [names_all[i] for i in members]
@@ -60,3 +69,20 @@ def _one_account_in_two_registries(ctx: CheckContext, positions: np.ndarray) -> 
         return False
     n, p = ctx.present("n_row").to_numpy()[positions], ctx.present("p_row").to_numpy()[positions]
     return bool((n ^ p).all() and n.sum() == 1)
+
+
+def _distinct_accounts(members: list[int], positions: np.ndarray, keys: np.ndarray, ids: np.ndarray,
+                       sources: np.ndarray) -> list[int]:
+    """The members that are distinct accounts: of records with names one slip apart and no
+    different ids, the one with the most records (the first in view order on a tie)."""
+    order = sorted(members, key=lambda m: -int(sources[positions[m]]))
+    kept: list[int] = []
+    for m in order:
+        pos = positions[m]
+        name, aid = keys[pos], ids[pos]
+        if not any(isinstance(name, str) and isinstance(keys[positions[k]], str)
+                   and one_typo_apart(name, keys[positions[k]])
+                   and not (isinstance(aid, str) and isinstance(ids[positions[k]], str) and aid != ids[positions[k]])
+                   for k in kept):
+            kept.append(m)
+    return sorted(kept)

@@ -38,3 +38,25 @@ def near_one(queries: Sequence[str], targets: Sequence[str]) -> list[list[int]]:
                 found.update(hits)
         out.append(sorted(j for j in found if Levenshtein.distance(query, targets[j], score_cutoff=1) <= 1))
     return out
+
+
+_NUMERALS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百千零〇两")
+
+
+def one_typo_apart(a: str, b: str, min_length: int = 4) -> bool:
+    """The same name written twice, once with a slip: equal, or one character replaced, added
+    or dropped, in names of ``min_length`` or more characters, where the character is not a
+    numeral ("商丘交警一大队" and "商丘交警二大队" are two accounts)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < min_length or abs(len(a) - len(b)) > 1:
+        return False
+    if Levenshtein.distance(a, b, score_cutoff=1) > 1:
+        return False
+    if len(a) == len(b):
+        differing = {x for x, y in zip(a, b, strict=True) if x != y} | {y for x, y in zip(a, b, strict=True) if x != y}
+    else:
+        longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+        i = next((k for k in range(len(shorter)) if longer[k] != shorter[k]), len(shorter))
+        differing = {longer[i]}
+    return not (differing & _NUMERALS)
