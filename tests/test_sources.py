@@ -265,6 +265,18 @@ def test_csv_title_lines_quoted_newlines_and_blank_lines(tmp_path: Path) -> None
     assert any("政务新媒体名称" in w and "第 12 行" in w for w in loaded.warnings)
 
 
+def test_csv_header_with_a_line_break_on_the_first_line(tmp_path: Path) -> None:
+    """The header is lines 1-2 (a blank first cell, then "运营\n状态"): the body starts on line 3,
+    and a file with only such a header has no data rows."""
+    header = ',"运营\n状态",政务新媒体名称,新媒体类型\r\n'
+    path = tmp_path / "n.csv"
+    path.write_bytes((header + ",正常,咸宁发布,微信公众号\r\n").encode("utf-8"))
+    loaded = load_source(path, "national")
+    assert loaded.frame[["row", "status", "name", "platform"]].values.tolist() == [[3, "正常", "咸宁发布", "微信公众号"]]
+    path.write_bytes(header.encode("utf-8"))
+    assert load_source(path, "national").frame.empty
+
+
 def test_csv_ragged_rows_and_semicolons(tmp_path: Path) -> None:
     # rows longer than the header force the stdlib parser; line numbers must not change
     text = "名称;平台;账号ID\n平安咸宁;微博;1\n\n咸宁发布;微博;2;多余;多余\n通山公安;抖音\n"

@@ -143,6 +143,19 @@ def _line_breaks(text: str) -> int:
     return text.count("\n") + text.count("\r") - crlf
 
 
+_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+def _after_lines(payload: bytes, lines: int) -> int:
+    """Offset of the byte after the first ``lines`` line breaks (as the csv module counts them)."""
+    if lines <= 0:
+        return 0
+    for count, match in enumerate(_BREAK.finditer(payload), 1):
+        if count == lines:
+            return match.end()
+    return len(payload)   # the header is the file's last line
+
+
 def csv_body(text: str, data: bytes | None, delimiter: str, header: Record, width: int,
              wanted: Iterable[int], path: Path) -> Body:
     """Records after ``header``. ``data`` is the file's bytes when they are plain UTF-8 (saves a
@@ -151,10 +164,13 @@ def csv_body(text: str, data: bytes | None, delimiter: str, header: Record, widt
     if "\x00" in text:  # pandas' C parser ends a field at NUL: the rest of the cell would be lost
         return _csv_body_stdlib(text, delimiter, header, wanted, path)
     payload = data if data is not None else text.encode("utf-8", "surrogatepass")
+    # the body starts after the header's last line: pandas' skiprows counts lines, and a header
+    # cell may hold a line break ("运营\n状态")
+    payload = payload[_after_lines(payload, header.end_line):]
     try:
         frame = pd.read_csv(
             io.BytesIO(payload), sep=delimiter, header=None, names=range(width), index_col=False,
-            dtype=object, na_filter=False, skip_blank_lines=False, skiprows=header.index + 1,
+            dtype=object, na_filter=False, skip_blank_lines=False,
             encoding="utf-8", engine="c", quotechar='"', doublequote=True,
         )
     except pd.errors.EmptyDataError:
