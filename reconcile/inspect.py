@@ -19,7 +19,8 @@ from rich.text import Text
 
 from reconcile.config import Config
 from reconcile.errors import InputError
-from reconcile.normalize import normalize_frame, normalize_platform, normalize_status
+from reconcile.frame import normalize_frame
+from reconcile.normalize import normalize_platform, normalize_status
 from reconcile.schema import SOURCE_LABELS, SOURCES, STATUS_LABELS, VERIFIED_LABELS
 from reconcile.sources.aliases import COLUMN_LABELS
 from reconcile.sources.discover import classify

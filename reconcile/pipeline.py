@@ -30,9 +30,9 @@ from reconcile.checks.duplicate_filing import (
 )
 from reconcile.checks.observed import crawl_coverage, observed
 from reconcile.config import Config
+from reconcile.frame import normalize_frame
 from reconcile.link import link_accounts, prepare
 from reconcile.link.prune import CrawlFilter
-from reconcile.normalize import normalize_frame
 from reconcile.recheck import QuarterContext
 from reconcile.regions import COMMON_WORDS, RegionResolver, successors
 from reconcile.result import LINK_COLUMNS, InputInfo, Result, RunInfo

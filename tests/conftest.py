@@ -22,8 +22,8 @@ def raw_frame(source: str, rows: list[dict]) -> pd.DataFrame:
 @pytest.fixture
 def prepared():
     """prepared(source, rows, scope=()) -> a normalised, link-ready frame."""
+    from reconcile.frame import normalize_frame
     from reconcile.link import prepare
-    from reconcile.normalize import normalize_frame
     from reconcile.pipeline import _place_finder
     from reconcile.regions import RegionResolver
 

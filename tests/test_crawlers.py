@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from reconcile.errors import InputError
-from reconcile.normalize import normalize_frame
+from reconcile.frame import normalize_frame
 from reconcile.sources.discover import discover_inputs
 from reconcile.sources.formats import detect_format, load_crawled, read_table
 

@@ -19,7 +19,7 @@ from malformed.build import Sheet, csv_text, xlsx_bytes
 
 from reconcile.checks.duplicate_filing import find_duplicates
 from reconcile.errors import InputError
-from reconcile.normalize import normalize_frame
+from reconcile.frame import normalize_frame
 from reconcile.report.safe import clean_cell_text, csv_safe, needs_text_guard, terminal_text
 from reconcile.schema import CANONICAL_COLUMNS, SOURCES
 from reconcile.sources import load_source, normalize_header

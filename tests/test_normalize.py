@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reconcile.frame import normalize_frame
 from reconcile.normalize import (
     display_text,
     name_key,
     normalize_account_id,
     normalize_account_type,
-    normalize_frame,
     normalize_platform,
     normalize_status,
     normalize_text,

@@ -204,7 +204,7 @@ def test_an_owner_naming_only_divisions_elsewhere_is_not_placed_by_its_name() ->
     place the account inside the scope, neither in resolve nor in normalize_frame."""
     from conftest import raw_frame
 
-    from reconcile.normalize import normalize_frame
+    from reconcile.frame import normalize_frame
 
     resolver = RegionResolver(("湖北省",))
     assert resolver.resolve(None, None, "张湾林业").city == "十堰市"          # the name alone says 十堰

@@ -19,7 +19,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,7 +33,8 @@ from reconcile.schema import CANONICAL_COLUMNS
 from reconcile.sources import crawler_files as cf
 from reconcile.sources.aliases import COLUMN_LABELS, normalize_header
 from reconcile.sources.cells import MAX_CELL_CHARS, cap_long_cells
-from reconcile.sources.crawler_files import HASH_PREFIX, timestamp
+from reconcile.sources.crawler_files import timestamp
+from reconcile.sources.crawler_records import CONVERTERS, LACKS, Record, first_of, text_of
 from reconcile.sources.crawlers import infer_platform
 from reconcile.sources.loader import LoadedSource, load_source
 from reconcile.sources.readers import sniff_format
@@ -56,12 +57,6 @@ MEDIACRAWLER_PLATFORMS = {"dy": "抖音", "douyin": "抖音", "ks": "快手", "k
                           "bili": "哔哩哔哩", "bilibili": "哔哩哔哩", "wb": "微博", "weibo": "微博",
                           "tieba": "其他", "zhihu": "其他"}
 _CONTENT_TIME_KEYS = ("create_time", "time", "publish_time", "created_time", "create_date_time", "pubdate")
-_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_ENTERPRISE = ("公司", "企业", "有限", "集团", "商行", "工作室")
-_INSTITUTION = ("医院", "学校", "大学", "学院", "中学", "小学", "幼儿园", "报社", "电视台", "广播", "融媒体",
-                "协会", "学会", "基金会", "研究院", "研究所", "图书馆", "博物馆", "事业")
-
-Record = dict[str, object]
 
 
 def load_crawled(path: Path, config: Config | None = None, sheet: str | None = None,
@@ -92,14 +87,14 @@ def load_crawled(path: Path, config: Config | None = None, sheet: str | None = N
         warnings.append("文件只含作品（contents）记录：每个作者取一条账号记录，最近发布时间取其最新作品"
                         + ("；作者只有匿名 creator_hash 与脱敏昵称，按备案账号ID的哈希关联" if "creator_hash" in keys
                            else ""))
-    convert, used = _CONVERTERS[found]
+    convert, used = CONVERTERS[found]
     values = [convert(r) for r in records]
     if found == "mediacrawler":
         values, note = _mediacrawler_platform(path, values, wrapped)
         warnings.extend(note)
         warnings.extend(_attach_contents(path, records, values))
     warnings.extend(_attach_posts(found, path, records, values))
-    lacks = _LACKS.get(found)
+    lacks = LACKS.get(found)
     if lacks and not any(v.get("verified_kind") for v in values):
         warnings.append(f"{FORMAT_LABELS[found]}不提供{lacks}：这些项无法据此文件判断")
     frame = _frame(values, rows)
@@ -238,7 +233,7 @@ def _store_table(path: Path, kind: str) -> _Table | None:
                                               for r in tables.get(n) or []]
         newest = newest_content_times_of(contents)
         for r in records:
-            ids = [_text(r.get(k)) for k in ("user_id", "sec_uid")]
+            ids = [text_of(r.get(k)) for k in ("user_id", "sec_uid")]
             times = [newest[i] for i in ids if i and i in newest]
             unique = next((newest["@" + i] for i in ids if i and "@" + i in newest), None)
             r.update(_last_post=max(times) if times else None, _unique=unique)
@@ -291,187 +286,6 @@ def _frame(values: list[dict[str, object]], rows: list[int]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=list(CANONICAL_COLUMNS))
 
 
-# --- field helpers ---------------------------------------------------------------------------
-
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, dict | list):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    s = str(value).strip()
-    return s or None
-
-
-def _get(record: Record, *keys: str) -> str | None:
-    for k in keys:
-        if k in record:
-            v = _text(record[k])
-            if v is not None:
-                return v
-    return None
-
-
-def _int(value: object) -> int | None:
-    try:
-        return int(float(str(value).strip()))
-    except (TypeError, ValueError):
-        return None
-
-
-def _truthy(value: object) -> bool | None:
-    s = _text(value)
-    if s is None:
-        return None
-    return s.lower() in ("true", "1", "是", "yes", "y")
-
-
-def kind_of_owner(owner: str | None) -> str:
-    """Verification kind guessed from a verified owner's name (WeChat gives no code)."""
-    if not owner:
-        return "unknown"
-    if "个人" in owner:
-        return "personal"
-    if any(w in owner for w in _ENTERPRISE):
-        return "enterprise"
-    if any(w in owner for w in _INSTITUTION):
-        return "institution"
-    return "government"
-
-
-# --- converters: one record -> canonical values -----------------------------------------------
-
-# Weibo's verified_type as its API documents it (weibo-crawler's README guesses 3 for government,
-# which is wrong: 3 is media). 融媒体中心 and public institutions are often 3 or 7: institutional
-# accounts, official for our purposes, not personal.
-_WEIBO_KINDS = {-1: "none", 0: "personal", 1: "government", 2: "enterprise", 3: "institution",
-                4: "institution", 5: "institution", 6: "institution", 7: "institution"}
-_OWNER_SUFFIX = re.compile(r"(官方微博|官方账号|官方帐号|官微|官博)$")
-
-
-def _weibo(r: Record) -> dict[str, object]:
-    code = _int(r.get("认证类型"))
-    verified = _truthy(r.get("是否认证"))
-    kind = _WEIBO_KINDS.get(code, "unknown") if code is not None else None
-    if verified is False:
-        kind = "none"
-    elif kind is None and verified:
-        kind = "unknown"
-    info = _get(r, "认证信息")
-    owner = None
-    if info and kind in ("government", "institution", "enterprise"):
-        owner = _OWNER_SUFFIX.sub("", info).strip() or None
-    last = _get(r, "上次记录微博信息")
-    match = _DATE_RE.search(last or "")
-    return {"platform": "微博", "name": _get(r, "昵称", "用户昵称"), "account_id": _get(r, "用户id", "用户ID"),
-            "owner": owner, "verified_kind": kind, "verified_info": info,
-            "last_post_at": "-".join(match.groups()) if match else None, "followers": _get(r, "粉丝数")}
-
-
-_WEIBO_USED = {"用户id": "account_id", "昵称": "name", "认证类型": "verified_kind", "是否认证": "verified_kind",
-               "认证信息": "verified_info", "上次记录微博信息": "last_post_at", "粉丝数": "followers"}
-
-
-def _wechat(r: Record) -> dict[str, object]:
-    service = _int(r.get("service_type"))
-    status = _int(r.get("verify_status"))
-    owner = _get(r, "identity_name", "认证主体")
-    if status is None:
-        kind = None
-    elif status > 0:
-        kind = kind_of_owner(owner)
-    else:
-        kind = "none"
-    last = None   # account create/update times are the tool's own, not posts
-    articles = r.get("articles")
-    if isinstance(articles, list):
-        stamps = sorted(t for t in (timestamp(a.get("create_time") or a.get("update_time"))
-                                    for a in articles if isinstance(a, dict)) if t)
-        last = stamps[-1] if stamps else last
-    return {"platform": "微信公众号", "name": _get(r, "nickname"), "account_id": _get(r, "alias", "fakeid"),
-            "account_type": {0: "订阅号", 1: "订阅号", 2: "服务号"}.get(service) if service is not None else None,
-            "owner": owner if kind not in ("none", "personal") else None,
-            "verified_kind": kind, "verified_info": owner, "last_post_at": last}
-
-
-_WECHAT_USED = {"nickname": "name", "alias": "account_id", "fakeid": "account_id", "service_type": "account_type",
-                "verify_status": "verified_kind", "identity_name": "owner", "articles": "last_post_at"}
-
-
-def _we_mp_rss(r: Record) -> dict[str, object]:
-    # update_time / sync_time are the tool's sync times, not posts: the posts are in its db.db
-    return {"platform": "微信公众号", "name": _get(r, "mp_name", "公众号名称"),
-            "_ids": [x for x in (_get(r, "id"), _get(r, "mp_id")) if x]}   # faker_id is no registry id
-
-
-_WE_MP_RSS_USED = {"mp_name": "name", "公众号名称": "name"}
-
-_SEC_UID = "MS4wLjABAAAA"   # every douyin sec_uid begins so
-
-
-def _exported_wechat(r: Record) -> dict[str, object]:
-    """wechat-article-exporter's accounts: its fakeid is no id a registry files (微信号/gh_ id are
-    not in the export), so it is not compared."""
-    out = _wechat(r)
-    out["account_id"] = _get(r, "alias")
-    out["account_type"] = None   # service_type is not in its accounts (said once, see _LACKS)
-    return out
-
-
-# bilibili official_verify.type: -1 none, 0 personal (UP主认证), 1 institution (机构认证)
-_BILI_KINDS = {-1: "none", 0: "personal", 1: "institution"}
-
-
-def _mediacrawler(r: Record) -> dict[str, object]:
-    official = _int(r.get("is_official"))
-    digest = _get(r, "creator_hash")
-    ids = [x for x in (_get(r, "user_id"), _get(r, "sec_uid")) if x]
-    uid = _get(r, "user_id", "uid")
-    if uid and uid.startswith(_SEC_UID):   # douyin's sec_uid is no id a registry files: compare names
-        uid = None
-    return {"name": _get(r, "nickname", "user_name", "name"),
-            "account_id": _get(r, "user_unique_id", "_unique") or (HASH_PREFIX + digest if digest else None) or uid,
-            "followers": _get(r, "fans", "total_fans", "follower_count", "fans_count"),
-            "verified_kind": _BILI_KINDS.get(official, "unknown") if official is not None else None,
-            "last_post_at": r.get("_last_post"), "platform": r.get("_platform"),
-            "region": None, "_ids": ids}
-
-
-_MEDIACRAWLER_USED = {"nickname": "name", "user_id": "account_id", "fans": "followers", "total_fans": "followers",
-                      "is_official": "verified_kind", "creator_hash": "account_id", "user_unique_id": "account_id",
-                      "create_time": "last_post_at", "time": "last_post_at"}
-
-
-def _douk(r: Record) -> dict[str, object]:
-    info = _get(r, "企业", "enterprise", "标签", "verify")
-    owner = (_OWNER_SUFFIX.sub("", info).strip() or None) if info else None
-    followers = _int(r.get("粉丝数量", r.get("follower_count")))
-    return {"platform": "抖音", "name": _get(r, "昵称昵称", "昵称", "nickname"),
-            "account_id": _get(r, "抖音号", "unique_id") or _get(r, "UID", "uid"),
-            "owner": owner, "verified_info": info, "verified_kind": kind_of_owner(owner) if owner else None,
-            "followers": followers if followers is not None and followers >= 0 else None,   # -1: unknown
-            "_ids": [x for x in (_get(r, "UID", "uid"), _get(r, "SEC_UID", "sec_uid"), _get(r, "抖音号", "unique_id"))
-                     if x]}
-
-
-_DOUK_USED = {"昵称昵称": "name", "抖音号": "account_id", "企业": "verified_info", "粉丝数量": "followers",
-              "nickname": "name", "unique_id": "account_id", "enterprise": "verified_info",
-              "follower_count": "followers"}
-
-_CONVERTERS: dict[str, tuple[Callable[[Record], dict[str, object]], dict[str, str]]] = {
-    "weibo-crawler": (_weibo, _WEIBO_USED),
-    "searchbiz": (_wechat, _WECHAT_USED),
-    "wechat-article-exporter": (_exported_wechat, {k: c for k, c in _WECHAT_USED.items() if k != "fakeid"}),
-    "we-mp-rss": (_we_mp_rss, _WE_MP_RSS_USED),
-    "mediacrawler": (_mediacrawler, _MEDIACRAWLER_USED),
-    "douk": (_douk, _DOUK_USED),
-}
-# what a format cannot give, said once per file
-_LACKS = {
-    "wechat-article-exporter": "账号类型（订阅号/服务号）、微信号/原始ID、认证主体",
-    "we-mp-rss": "账号类型（订阅号/服务号）、微信号/原始ID、认证主体、认证状态",
-    "mediacrawler": "认证类型、认证主体",
-    "douk": "账号类型与运营状态",
-}
 _EXTRA = "\x00cells"   # the cells of a CSV row longer than its header
 # weibo-crawler's users.csv header before IP属地 was added (2025-12-02) had 22 columns
 _WEIBO_IP_AFTER = "所在地"
@@ -508,7 +322,7 @@ def _creators_from_contents(records: list[Record], rows: list[int]) -> tuple[lis
     firsts: dict[str, tuple[Record, int]] = {}
     newest: dict[str, str] = {}
     for r, row in zip(records, rows, strict=True):
-        key = _get(r, "creator_hash", "sec_uid", "user_id")
+        key = first_of(r, "creator_hash", "sec_uid", "user_id")
         if key is None:
             continue
         firsts.setdefault(key, (r, row))
@@ -640,14 +454,14 @@ def newest_content_times_of(records: Iterable[Record]) -> dict[str, str]:
     """``newest_content_times`` over content records."""
     newest: dict[str, str] = {}
     for r in records:
-        sec, unique = _text(r.get("sec_uid")), _text(r.get("user_unique_id"))
+        sec, unique = text_of(r.get("sec_uid")), text_of(r.get("user_unique_id"))
         if sec and unique:
             newest["@" + sec] = unique
         when = next((t for t in (timestamp(r.get(k)) for k in _CONTENT_TIME_KEYS) if t), None)
         if when is None:
             continue
         for key in ("user_id", "sec_uid", "creator_hash"):
-            uid = _text(r.get(key))
+            uid = text_of(r.get(key))
             if uid and when > newest.get(uid, ""):
                 newest[uid] = when
     return newest
