@@ -29,7 +29,6 @@ from reconcile.normalize import NOT_OFFICIAL
 
 ACCOUNT_COLUMNS = ("n", "p", "c", "np_score", "np_link", "c_score", "c_link", "np_why", "c_why", "c_lookalike")
 # pairs scored in this band get the evidence behind their score written out (待人工核实 shows it)
-_EXPLAIN_BAND = (0.2, 0.999)
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def _map_unique(s: pd.Series, fn: Callable) -> pd.Series:
     return s.map(table)
 
 
-def _link_pairs(left: pd.DataFrame, right: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _link_pairs(left: pd.DataFrame, right: pd.DataFrame, settings: LinkSettings) -> tuple[pd.DataFrame, int]:
     """Every candidate pair of two prepared frames with its score."""
     pairs = candidate_pairs(left, right)
     if len(pairs) == 0:
@@ -85,6 +84,8 @@ def _link_pairs(left: pd.DataFrame, right: pd.DataFrame) -> tuple[pd.DataFrame, 
                              "why": pd.Series(dtype=object), "unit": pd.Series(dtype=bool)}), 0
     feats = compare(pairs, left, right)
     scored = score(feats)
+    # same owner on the same platform, no veto, no different ids (see _same_unit_leftovers)
+    unit = (scored.levels["owner"] == 1) & (scored.levels["platform"] == 1) & (scored.levels["id"] != 2) & ~scored.veto
     out = pd.DataFrame({
         "left": pairs.get_level_values(0).to_numpy(dtype=np.int64),
         "right": pairs.get_level_values(1).to_numpy(dtype=np.int64),
@@ -93,19 +94,20 @@ def _link_pairs(left: pd.DataFrame, right: pd.DataFrame) -> tuple[pd.DataFrame, 
         "weight": scored.weight,
         # exact name agreement breaks ties in favour of the identical name
         "exact": (feats["name"].to_numpy() == 1.0).astype(np.int8),
-        "why": _explanations(scored),
-        # same owner on the same platform, no veto, no different ids (see _same_unit_leftovers)
-        "unit": (scored.levels["owner"] == 1) & (scored.levels["platform"] == 1) & (scored.levels["id"] != 2)
-        & ~scored.veto,
+        "why": _explanations(scored, unit, settings),
+        "unit": unit,
     })
     return out, len(pairs)
 
 
-def _explanations(scored: Scored) -> np.ndarray:
-    """The evidence behind each doubtful score (None for clear pairs)."""
+def _explanations(scored: Scored, unit: np.ndarray, settings: LinkSettings) -> np.ndarray:
+    """The evidence behind each score that can be shown in 待人工核实 (None for the others): the
+    doubtful band, and the same-unit pairs below it (_same_unit_leftovers). Accepted links and
+    clear non-links show none, so they are not explained (most pairs, at national scale)."""
     out = np.full(len(scored.scores), None, dtype=object)
-    lo, hi = _EXPLAIN_BAND
-    for i in np.flatnonzero((scored.scores >= lo) & (scored.scores < hi)).tolist():
+    s = scored.scores
+    doubtful = (s >= settings.review_threshold) & (s < settings.match_threshold)
+    for i in np.flatnonzero(doubtful | (unit & (s < settings.review_threshold))).tolist():
         out[i] = scored.why(i)
     return out
 
@@ -156,7 +158,8 @@ def _join_through_crawl(filed: pd.DataFrame, fc: pd.DataFrame, settings: LinkSet
         return filed, 0
     acc = fc["account"].to_numpy(dtype=np.int64)
     right = fc["right"].to_numpy(dtype=np.int64)
-    good = fc["score"].to_numpy(dtype=float) >= settings.review_threshold
+    scores = fc["score"].to_numpy(dtype=float)
+    good = scores >= settings.review_threshold
     joins: dict[int, tuple[int, float]] = {}   # holder account -> (other account, its score)
     taken: set[int] = set()
     for i in np.flatnonzero(good).tolist():    # fc is ordered best first
@@ -168,18 +171,26 @@ def _join_through_crawl(filed: pd.DataFrame, fc: pd.DataFrame, settings: LinkSet
         nn, pp = (int(n[h]), int(p[a])) if single[h] == 1 else (int(n[a]), int(p[h]))
         if forbid is not None and forbid(pd.DataFrame({"left": [nn], "right": [pp]}), "national", "provincial")[0]:
             continue
-        joins[h] = (a, float(fc["score"].iloc[i]))
+        joins[h] = (a, float(scores[i]))
         taken.add(a)
     if not joins:
         return filed, 0
     filed = filed.copy()
-    for h, (a, s_other) in joins.items():
-        col = "p" if single[h] == 1 else "n"
-        filed.loc[h, col] = filed.loc[a, col]
-        filed.loc[h, "np_score"] = min(s_other, float(filed.loc[h, "c_score"]))
-        filed.loc[h, "np_link"] = "match"
-        filed.loc[h, "np_why"] = "两个系统的备案记录各自与同一平台采集记录高度相符，判为同一账号"
-    filed = filed.drop(index=[a for a, _ in joins.values()]).reset_index(drop=True)
+    hs = np.fromiter(joins, dtype=np.int64, count=len(joins))
+    others = np.array([a for a, _ in joins.values()], dtype=np.int64)
+    for col, side in (("p", 1), ("n", 2)):   # the holder takes the other registry's record
+        to = single[hs] == side
+        values = filed[col].to_numpy(copy=True)
+        values[hs[to]] = values[others[to]]
+        filed[col] = values
+    np_score = filed["np_score"].to_numpy(dtype=float, copy=True)
+    np_score[hs] = np.minimum([s for _, s in joins.values()], score[hs])
+    filed["np_score"] = np_score
+    for col, value in (("np_link", "match"), ("np_why", "两个系统的备案记录各自与同一平台采集记录高度相符，判为同一账号")):
+        values = filed[col].to_numpy(dtype=object, copy=True)
+        values[hs] = value
+        filed[col] = values
+    filed = filed.drop(index=others.tolist()).reset_index(drop=True)
     return filed, len(joins)
 
 
@@ -242,9 +253,9 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
     step = on_step or (lambda done, total: None)
     # national ↔ crawled needs nothing from stage 1: its pairs are scored by a forked process
     # meanwhile (batch.Background: it inherits the frames; only the scored pairs come back)
-    with Background(_link_pairs, national, crawled, crashed="关联账号的子进程意外退出") as national_crawled:
+    with Background(_link_pairs, national, crawled, settings, crashed="关联账号的子进程意外退出") as national_crawled:
         # Stage 1: national ↔ provincial
-        np_pairs, n1 = _link_pairs(national, provincial)
+        np_pairs, n1 = _link_pairs(national, provincial, settings)
         step(1, 3)
         np_pairs = _apply_decisions(np_pairs, "national", "provincial", forbid, confirm)
         np_pairs = np_pairs.sort_values(["weight", "exact"], ascending=False, kind="stable")
@@ -258,7 +269,7 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
         # Stage 2: filed accounts ↔ crawled, through either registry record.
         # A provincial record equal to its national partner in every field that candidates and
         # comparisons read would score exactly as that partner against every crawled record.
-        pc, n3 = _link_pairs(provincial[~_same_as_partner(national, provincial, linked_n, linked_p)], crawled)
+        pc, n3 = _link_pairs(provincial[~_same_as_partner(national, provincial, linked_n, linked_p)], crawled, settings)
         step(2, 3)
         nc, n2 = national_crawled.wait()
         step(3, 3)

@@ -75,7 +75,9 @@ class BigramIndex(BaseIndexAlgorithm):
 
     Grams held by more than ``max_df`` right-hand rows of a platform are ignored (they are
     "市", "公安"-like and say little). For each left record only the ``top_k`` right records
-    sharing the most grams are kept, so the pair count is at most ``top_k`` × left rows.
+    sharing the most grams are kept (on a tie, the right names with fewer grams: the closer in
+length), so the pair count is at most ``top_k`` × left rows. Names, grams and platforms are
+integer codes and the grams are joined by sorting: no string merge.
     """
 
     def __init__(self, on: str = "name_key", block: str = "platform", max_df: int = 300,
@@ -86,25 +88,56 @@ class BigramIndex(BaseIndexAlgorithm):
         self.max_df = max_df
         self.top_k = top_k
 
-    def _explode(self, df: pd.DataFrame) -> pd.DataFrame:
-        sub = df[[self.block, self.on]].dropna()
-        uniq = pd.Series(sub[self.on].unique())
-        grams = pd.DataFrame({self.on: uniq, "gram": uniq.map(bigrams)}).explode("gram").dropna()
-        out = sub.assign(_idx=sub.index.to_numpy()).merge(grams, on=self.on)
-        return out[["_idx", self.block, "gram"]]
-
     def _link_index(self, df_a: pd.DataFrame, df_b: pd.DataFrame) -> pd.MultiIndex:
-        a = self._explode(df_a)
-        b = self._explode(df_b)
-        if a.empty or b.empty:
+        # integer codes throughout: the (block, gram) of every row's name, joined by sorting
+        sub_a = df_a[[self.block, self.on]].dropna()
+        sub_b = df_b[[self.block, self.on]].dropna()
+        blocks, _ = pd.factorize(pd.concat([sub_a[self.block], sub_b[self.block]], ignore_index=True))
+        keys, key_names = pd.factorize(pd.concat([sub_a[self.on], sub_b[self.on]], ignore_index=True))
+        vocab: dict[str, int] = {}
+        grams_of = [[vocab.setdefault(g, len(vocab)) for g in bigrams(k)] for k in key_names]
+        lengths = np.fromiter((len(g) for g in grams_of), dtype=np.int64, count=len(grams_of))
+        flat = np.fromiter((g for gs in grams_of for g in gs), dtype=np.int64, count=int(lengths.sum()))
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        width = max(len(vocab), 1)
+
+        def explode(rows: np.ndarray, codes: np.ndarray, block_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            counts = lengths[codes]
+            total = int(counts.sum())
+            offsets = np.repeat(starts[codes] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+            grams = flat[offsets + np.arange(total, dtype=np.int64)]
+            return np.repeat(rows, counts), np.repeat(block_codes, counts) * width + grams
+
+        na = len(sub_a)
+        row_a, key_a = explode(sub_a.index.to_numpy(dtype=np.int64), keys[:na], blocks[:na])
+        row_b, key_b = explode(sub_b.index.to_numpy(dtype=np.int64), keys[na:], blocks[na:])
+        if not len(row_a) or not len(row_b):
             return _pairs(np.array([], dtype=np.int64), np.array([], dtype=np.int64))
-        df = b.groupby([self.block, "gram"], sort=False)["_idx"].transform("size")
-        b = b[df <= self.max_df]
-        m = a.merge(b, on=[self.block, "gram"], suffixes=("_a", "_b"))
-        shared = m.groupby(["_idx_a", "_idx_b"], sort=False).size().rename("shared").reset_index()
-        shared = shared.sort_values(["_idx_a", "shared"], ascending=[True, False], kind="stable")
-        shared = shared.groupby("_idx_a", sort=False).head(self.top_k)
-        return _pairs(shared["_idx_a"].to_numpy(), shared["_idx_b"].to_numpy())
+        order = np.argsort(key_b, kind="stable")
+        row_b, key_b = row_b[order], key_b[order]
+        uniq, first, df = np.unique(key_b, return_index=True, return_counts=True)
+        # each left gram meets the right rows holding it (grams held by more than max_df: none)
+        pos = np.searchsorted(uniq, key_a)
+        pos[pos == len(uniq)] = 0
+        hit = (uniq[pos] == key_a) & (df[pos] <= self.max_df)
+        lo, n = first[pos[hit]], df[pos[hit]]
+        left = np.repeat(row_a[hit], n)
+        right = row_b[np.repeat(lo - np.concatenate([[0], np.cumsum(n)[:-1]]), n) + np.arange(int(n.sum()))]
+        if not len(left):
+            return _pairs(left, right)
+        # grams shared per pair, then each left record's top_k right records (most shared first)
+        span = int(sub_b.index.max()) + 1
+        pair, shared = np.unique(left * span + right, return_counts=True)
+        pl, pr = pair // span, pair % span
+        # ties: the right name with fewer grams (the closer in length), then the earlier record
+        grams_b = np.zeros(span, dtype=np.int64)
+        grams_b[sub_b.index.to_numpy(dtype=np.int64)] = lengths[keys[na:]]
+        order = np.lexsort((pr, grams_b[pr], -shared, pl))
+        pl, pr = pl[order], pr[order]
+        group_start = np.flatnonzero(np.r_[True, pl[1:] != pl[:-1]])
+        rank = np.arange(len(pl)) - np.repeat(group_start, np.diff(np.r_[group_start, len(pl)]))
+        keep = rank < self.top_k
+        return _pairs(pl[keep], pr[keep])
 
 
 class SortedNeighbourIndex(BaseIndexAlgorithm):

@@ -22,6 +22,7 @@ overrides them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -113,10 +114,18 @@ class Model:
 
     def weights(self, comparison: str) -> np.ndarray:
         """log2(m/u) per level (0 for the unknown level)."""
-        with np.errstate(divide="ignore", invalid="ignore"):   # level 0 (unknown) has no m/u
-            w = np.log2(self.m[comparison] / self.u[comparison])
-        w[0] = 0.0
-        return w
+        return self._weights[comparison]
+
+    @cached_property
+    def _weights(self) -> dict[str, np.ndarray]:
+        out = {}
+        for c in self.m:
+            with np.errstate(divide="ignore", invalid="ignore"):   # level 0 (unknown) has no m/u
+                w = np.log2(self.m[c] / self.u[c])
+            w[0] = 0.0
+            w.flags.writeable = False
+            out[c] = w
+        return out
 
     def match_weight(self, lv: dict[str, np.ndarray]) -> np.ndarray:
         total = np.full(len(next(iter(lv.values()))), np.log2(self.prior / (1 - self.prior)))
