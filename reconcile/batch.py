@@ -10,8 +10,7 @@ import pickle
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
@@ -41,12 +40,13 @@ def few_collections() -> Iterator[None]:
 # The machine a clerk has has two cores, and most of a run is pure Python on one of them. Three
 # pieces share little with the rest and go to a forked child where the system can fork (the
 # child inherits everything by copy-on-write; only what it hands back is pickled):
-#   - ``Worker``: the provincial registry is read, normalised and prepared for linking beside
-#     the national one (reconcile.pipeline);
-#   - ``Background``: national ↔ crawled candidate pairs are found and scored while this process
-#     links the registries (reconcile.link); the XLSX report is written while this process writes
-#     the JSON and the history, which are committed only after ``wait()`` says the report is in
-#     place (reconcile.cli).
+#   - ``together``: the independent pieces of a stage (reconcile.pipeline: the provincial
+#     registry read, then normalised and prepared for linking, beside the national one;
+#     reconcile.link: national ↔ crawled candidate pairs found and scored while this process
+#     links the registries). The stage says what is independent; this module decides where it runs.
+#   - ``Background``: the XLSX report is written while this process writes the JSON and the
+#     history, which are committed only after ``wait()`` says the report is in place
+#     (reconcile.cli); ``together`` runs its children so.
 # Elsewhere than Linux (Windows cannot fork; macOS's system libraries are not fork-safe), when
 # fork() fails, or with RECONCILE_SERIAL set, the same code runs in this process, with the same
 # results.
@@ -158,61 +158,19 @@ class Background:
             self.wait()
 
 
-class Worker:
-    """A generator function run beside this process: in a forked child where the system can fork,
-    else here with its first step in a thread (which overlaps what releases the GIL, such as
-    parsing a spreadsheet). ``recv()`` returns the next value it yields and raises what it raises;
-    ``send(x)`` is what that ``yield`` then returns. Leaving the block stops it."""
-
-    def __init__(self, fn: Callable[..., Generator[Any, Any, None]], *args: Any, crashed: str) -> None:
-        self._child: _Forked | None = None
-        self._gen: Generator[Any, Any, None] | None = None
-        self._first: Future | None = None
-        self._reply: Any = None
-
-        def body(conn: Connection) -> None:
-            gen = fn(*args)
-            value = next(gen)
-            while True:
-                conn.send(("value", value))
-                try:
-                    reply = conn.recv()
-                except EOFError:   # the parent has all it asked for
-                    return
-                value = gen.send(reply)
-
-        self._child = _Forked.start(body, crashed)
-        if self._child is None:
-            self._gen = fn(*args)
-            pool = ThreadPoolExecutor(max_workers=1)
-            self._first = pool.submit(next, self._gen)
-            pool.shutdown(wait=False)   # the thread runs on; recv() waits for it
-
-    def __enter__(self) -> Worker:
-        return self
-
-    def recv(self) -> Any:
-        if self._child is not None:
-            return self._child.recv()
-        assert self._gen is not None
-        if self._first is not None:
-            first, self._first = self._first, None
-            return first.result()
-        return self._gen.send(self._reply)
-
-    def send(self, value: Any) -> None:
-        if self._child is not None:
-            self._child.conn.send(value)
-        else:
-            self._reply = value
-
-    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        if self._child is not None:
-            self._child.reap(stop=kind is not None)
-        elif self._first is not None:
-            self._first.cancel()
-            with contextlib.suppress(BaseException):
-                self._first.result()   # its error, if any, is not ours to report now
+def together(here: Callable[[], Any], *elsewhere: Callable[[], Any], crashed: str) -> list[Any]:
+    """Independent pieces of one stage, run at once: ``here`` in this process, each of
+    ``elsewhere`` in a forked child (it inherits everything; only its result is pickled back),
+    or all in this process, in order, where the system does not fork (see above). Returns their
+    results in order. Errors come in order too: an error of ``here`` stops the children and is
+    raised; otherwise the first child's error, and so on. ``crashed``: the message if a child
+    dies without a word."""
+    if not can_fork():
+        return [here(), *(call() for call in elsewhere)]
+    with contextlib.ExitStack() as stack:
+        children = [stack.enter_context(Background(call, crashed=crashed)) for call in elsewhere]
+        first = here()   # an error here leaves the block: the children are stopped
+        return [first, *(child.wait() for child in children)]
 
 
 def _on_term(signum: int, frame: object) -> None:

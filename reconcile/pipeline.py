@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile import __version__
-from reconcile.batch import Worker
+from reconcile.batch import together
 from reconcile.checks import CheckContext, build_view, run_checks
 from reconcile.checks.context import first_text
 from reconcile.checks.duplicate_filing import (
@@ -86,113 +85,201 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         on_stage: ProgressHook | None = None, context: QuarterContext | None = None,
         on_step: StepHook | None = None) -> Result:
     """``context`` (history): stored review decisions to apply and the previous quarter to 复查.
-    ``on_stage(name)`` is called as each stage starts, ``on_step(done, total)`` as it advances."""
+    ``on_stage(name)`` is called as each stage starts, ``on_step(done, total)`` as it advances.
+
+    The stages in the order the data flows; each is one call. Where a stage has independent
+    pieces it says so with ``batch.together``, which decides where they run (a second core, or
+    here in turn): the results are the same either way."""
     timings = timings or Timings()
     step = on_step or _no_step
     started = dt.datetime.now().astimezone()
-
-    # the provincial registry is read, normalised and prepared beside the national one (a
-    # forked process; see batch.Worker): errors still surface national first
-    with Worker(_provincial_side, inputs.path("provincial"), config, inputs.sheet,
-                crashed="读取省级平台导出的进程意外退出") as provincial_side:
-        with timings.stage("read", on_stage), ThreadPoolExecutor(max_workers=1) as pool:
-            # the crawl is read in a thread meanwhile (its CSV and spreadsheet parsers release the GIL)
-            crawled_job = pool.submit(load_crawled_files, inputs.crawled, config, sheet=inputs.sheet,
-                                      fmt=inputs.crawled_format)
-            national = load_source(inputs.path("national"), "national", config, sheet=inputs.sheet)
-            step(1, 3)
-            provincial_pairs = provincial_side.recv()
-            # without --scope: the area the registries cover, known before places are resolved;
-            # sent at once, for the provincial side waits for it
-            scope = config.scope or _infer_scope([_scope_pairs(national.frame), provincial_pairs])
-            provincial_side.send(scope)
-            step(2, 3)
-            crawled, crawled_parts, crawled_files = crawled_job.result()
-            step(3, 3)
-            manual, manual_info, manual_warnings = (load_manual(inputs.manual) if inputs.manual is not None
-                                                    else ([], None, []))
-        with timings.stage("normalise", on_stage):
-            resolver = RegionResolver(scope)
-            # one memo across the three sources: most names and owners appear in two or three of them
-            strip = lru_cache(maxsize=None)(resolver.strip_normalized)   # prepare passes normalised texts
-            find_places = lru_cache(maxsize=None)(_place_finder(resolver))
-            national_frame = normalize_frame(national.frame, resolver)
-            registries = {"national": _registry(national, national_frame, strip, find_places)}
-            step(1, 4)
-            # most of a national crawl sweep cannot link to anything nor be a finding: dropped here
-            registry_keys = {"national": registries["national"].keys, "provincial": provincial_side.recv()}
-            provincial_side.send(None)   # and go on preparing the provincial records meanwhile
-            crawl_filter = CrawlFilter(list(registry_keys.values()), resolver.in_scope)
-            # MediaCrawler 2026-07 records carry only a hash of the user id: the registry id it hashes
-            crawled_input = resolve_hashed_ids(
-                crawled.frame, (i for k in registry_keys.values() for i in k["account_id"].dropna().tolist()))
-            crawled_frame = crawl_filter.elsewhere(
-                normalize_frame(crawled_input, resolver, official_places_only=True, keep=crawl_filter))
-            step(2, 4)
-            registries["provincial"] = provincial_side.recv()
-            step(3, 4)
-    infos = {s: r.info for s, r in registries.items()} | {"crawled": crawled.info}
-    files = {s: Path(info.path).name for s, info in infos.items()}
-    with timings.stage("normalise"):   # continued, the provincial process done
-        if crawled_files:   # per-record file names follow the records kept
-            kept = crawled.frame.index.get_indexer(crawled_frame.index)
-            crawled_files = tuple(crawled_files[i] for i in kept.tolist())
-        data_problems = [f"{files[s]}：{w}" for s, r in registries.items() for w in r.column_warnings]
-        data_problems += [f"{files['crawled']}：{w}" for w in column_warnings(crawled.frame)]
-        data_problems += [f"{files['crawled']}：{w}"
-                          for w in platform_scope_warning(registry_keys, crawled_platform=crawl_filter.platform)]
-        duplicates = [g for r in registries.values() for g in r.duplicates]   # 重复备案: only the first filing is linked
-        prepared = {s: r.prepared for s, r in registries.items()}
-        prepared["crawled"] = prepare(crawled_frame, strip, find_places)
-        step(4, 4)
+    with timings.stage("read", on_stage):
+        read = _read(inputs, config, step)
+    with timings.stage("normalise", on_stage):
+        sources = _normalise(read, config, step)
     with timings.stage("link", on_stage):
-        forbid, confirm = context.link_rules(prepared) if context is not None else (None, None)
-        accounts = link_accounts(prepared["national"], prepared["provincial"], prepared["crawled"], config.link,
-                                 forbid=forbid, confirm=confirm, on_step=on_step)
+        forbid, confirm = context.link_rules(sources.prepared) if context is not None else (None, None)
+        accounts = link_accounts(sources.prepared["national"], sources.prepared["provincial"],
+                                 sources.prepared["crawled"], config.link, forbid=forbid, confirm=confirm,
+                                 on_step=on_step)
         timings.candidate_pairs = accounts.candidate_pairs
     with timings.stage("checks", on_stage):
-        view = build_view(accounts.frame, prepared)
-        view = label_regions(view, resolver, scope, config)
-        view = attach_duplicates(view, duplicates)
-        if inputs.manual is not None:
-            files["manual"] = inputs.manual.name
-        crawled_platforms = crawl_filter.platforms
-        ctx = CheckContext(view=view, config=config, files=files, crawled_platforms=crawled_platforms,
-                           crawled_files=crawled_files, manual=tuple(manual))
-        findings = _in_scope(view, run_checks(ctx, on_step=on_step))
-        seen = observed(ctx).to_numpy(dtype=bool)
-        summary, totals = summarise(view, findings, config, seen)
-        keys = account_keys(view)
-        recheck = context.recheck(findings, _finding_keys(findings, keys)) if context is not None else ()
-        platforms = summarise_platforms(view, findings, config, seen)
-        links = _links_table(view, keys)
-        if len(accounts.np_reviews):
-            links = pd.concat([links, _review_links(accounts.np_reviews, prepared, resolver, scope)],
-                              ignore_index=True)
+        result = _check(read, sources, accounts, config, context, on_step)
+    return _result(read, sources, result, config, started)
 
+
+@dataclass(frozen=True)
+class _Read:
+    """The three exports and the optional 人工检查问题表 as read."""
+
+    national: LoadedSource
+    provincial: LoadedSource
+    crawled: LoadedSource
+    crawled_parts: tuple[LoadedSource, ...]     # one per crawled file
+    crawled_files: tuple[str, ...] | None       # per crawled record, its file (several files)
+    manual: tuple[Any, ...]
+    manual_info: InputInfo | None
+    manual_warnings: tuple[str, ...]
+    manual_file: str | None
+
+    @property
+    def files(self) -> dict[str, str]:
+        return {s: Path(getattr(self, s).info.path).name for s in SOURCES}
+
+
+def _read(inputs: Inputs, config: Config, step: StepHook) -> _Read:
+    """Read: the provincial export beside the national one and the crawl. Errors come national,
+    provincial, crawled, whichever piece fails first."""
+    def here() -> tuple[LoadedSource, Callable[[], Any]]:
+        national = load_source(inputs.path("national"), "national", config, sheet=inputs.sheet)
+        step(1, 3)
+        return national, _outcome(load_crawled_files, inputs.crawled, config, sheet=inputs.sheet,
+                                  fmt=inputs.crawled_format)
+
+    (national, crawl), provincial = together(
+        here, partial(load_source, inputs.path("provincial"), "provincial", config, sheet=inputs.sheet),
+        crashed="读取省级平台导出的进程意外退出")
+    step(2, 3)
+    crawled, crawled_parts, crawled_files = crawl()
+    step(3, 3)
+    manual, manual_info, manual_warnings = load_manual(inputs.manual) if inputs.manual is not None else ([], None, [])
+    return _Read(national=national, provincial=provincial, crawled=crawled, crawled_parts=tuple(crawled_parts),
+                 crawled_files=crawled_files, manual=tuple(manual), manual_info=manual_info,
+                 manual_warnings=tuple(manual_warnings),
+                 manual_file=inputs.manual.name if inputs.manual is not None else None)
+
+
+def _outcome(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[], Any]:
+    """``fn(*args, **kwargs)`` now; a call that returns its result or raises its error later."""
+    try:
+        value = fn(*args, **kwargs)
+    except Exception as exc:   # noqa: BLE001 - raised again, in its turn
+        error = exc
+
+        def fail() -> Any:
+            raise error
+        return fail
+    return lambda: value
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """The three sources normalised and prepared for linking, with what was learnt doing so."""
+
+    scope: tuple[str, ...]
+    resolver: RegionResolver
+    prepared: dict[str, pd.DataFrame]
+    registries: dict[str, _Registry]
+    crawl_filter: CrawlFilter
+    crawled_files: tuple[str, ...] | None   # per crawled record kept
+    data_problems: list[str]
+    duplicates: list[DuplicateGroup]         # 重复备案: only the first filing is linked
+
+
+def _normalise(read: _Read, config: Config, step: StepHook) -> _Sources:
+    """Normalise: the scope; each registry normalised, prepared and cleared of duplicate filings
+    (the provincial one beside the national one); then the crawl, of which a national sweep
+    keeps only what can link or be a finding."""
+    # without --scope: the area the registries cover, known before places are resolved
+    scope = tuple(config.scope) or _infer_scope([_scope_pairs(read.national.frame), _scope_pairs(read.provincial.frame)])
+    resolver = RegionResolver(scope)
+    # one memo across the sources: most names and owners appear in two or three of them
+    strip = lru_cache(maxsize=None)(resolver.strip_normalized)   # prepare passes normalised texts
+    find_places = lru_cache(maxsize=None)(_place_finder(resolver))
+    national, provincial = together(partial(_registry, read.national, resolver, strip, find_places),
+                                    partial(_registry, read.provincial, resolver, strip, find_places),
+                                    crashed="处理省级平台导出的进程意外退出")
+    registries = {"national": national, "provincial": provincial}
+    step(2, 4)
+    # most of a national crawl sweep cannot link to anything nor be a finding: dropped here
+    registry_keys = {s: r.keys for s, r in registries.items()}
+    crawl_filter = CrawlFilter(list(registry_keys.values()), resolver.in_scope)
+    # MediaCrawler 2026-07 records carry only a hash of the user id: the registry id it hashes
+    crawled_input = resolve_hashed_ids(
+        read.crawled.frame, (i for k in registry_keys.values() for i in k["account_id"].dropna().tolist()))
+    crawled_frame = crawl_filter.elsewhere(
+        normalize_frame(crawled_input, resolver, official_places_only=True, keep=crawl_filter))
+    step(3, 4)
+    crawled_files = read.crawled_files
+    if crawled_files:   # per-record file names follow the records kept
+        kept = read.crawled.frame.index.get_indexer(crawled_frame.index)
+        crawled_files = tuple(crawled_files[i] for i in kept.tolist())
+    files = read.files
+    data_problems = [f"{files[s]}：{w}" for s, r in registries.items() for w in r.column_warnings]
+    data_problems += [f"{files['crawled']}：{w}" for w in column_warnings(read.crawled.frame)]
+    data_problems += [f"{files['crawled']}：{w}"
+                      for w in platform_scope_warning(registry_keys, crawled_platform=crawl_filter.platform)]
+    prepared = {s: r.prepared for s, r in registries.items()}
+    prepared["crawled"] = prepare(crawled_frame, strip, find_places)
+    step(4, 4)
+    return _Sources(scope=scope, resolver=resolver, prepared=prepared, registries=registries,
+                    crawl_filter=crawl_filter, crawled_files=crawled_files, data_problems=data_problems,
+                    duplicates=[g for r in registries.values() for g in r.duplicates])
+
+
+@dataclass(frozen=True)
+class _Checked:
+    findings: list
+    summary: list
+    totals: Any
+    platforms: list
+    links: pd.DataFrame
+    recheck: Any
+    ctx: CheckContext
+
+
+def _check(read: _Read, sources: _Sources, accounts: Any, config: Config, context: QuarterContext | None,
+           on_step: StepHook | None) -> _Checked:
+    """Checks: the account view, every rule on it, the 合格率 tables and the links table."""
+    prepared, resolver, scope = sources.prepared, sources.resolver, sources.scope
+    view = build_view(accounts.frame, prepared)
+    view = label_regions(view, resolver, scope, config)
+    view = attach_duplicates(view, sources.duplicates)
+    files = read.files | ({"manual": read.manual_file} if read.manual_file is not None else {})
+    ctx = CheckContext(view=view, config=config, files=files, crawled_platforms=sources.crawl_filter.platforms,
+                       crawled_files=sources.crawled_files, manual=read.manual)
+    findings = _in_scope(view, run_checks(ctx, on_step=on_step))
+    seen = observed(ctx).to_numpy(dtype=bool)
+    summary, totals = summarise(view, findings, config, seen)
+    keys = account_keys(view)
+    recheck = context.recheck(findings, _finding_keys(findings, keys)) if context is not None else ()
+    platforms = summarise_platforms(view, findings, config, seen)
+    links = _links_table(view, keys)
+    if len(accounts.np_reviews):
+        links = pd.concat([links, _review_links(accounts.np_reviews, prepared, resolver, scope)], ignore_index=True)
+    return _Checked(findings=findings, summary=summary, totals=totals, platforms=platforms, links=links,
+                    recheck=recheck, ctx=ctx)
+
+
+def _result(read: _Read, sources: _Sources, checked: _Checked, config: Config, started: dt.datetime) -> Result:
+    """Result: the findings with the run's record (inputs, settings, warnings)."""
+    files = read.files
+    crawled_files = sources.crawled_files
     warnings: list[str] = []
-    load_warnings = {s: r.load_warnings for s, r in registries.items()} | {"crawled": crawled.warnings}
+    load_warnings = {"national": read.national.warnings, "provincial": read.provincial.warnings,
+                     "crawled": read.crawled.warnings}
     for s in SOURCES:
         prefix = "" if crawled_files and s == "crawled" else f"{files[s]}："
         warnings.extend(f"{prefix}{w}" for w in load_warnings[s])
-    warnings.extend(data_problems + duplicate_warning(duplicates, files) + manual_warnings)
+    warnings.extend(sources.data_problems + duplicate_warning(sources.duplicates, files) + list(read.manual_warnings))
     finished = dt.datetime.now().astimezone()
+    scope = sources.scope
     info = RunInfo(
         checkpoint=config.checkpoint_date.isoformat(),
         quarter=config.quarter_label,
         scope=tuple(scope),
-        inputs=(infos["national"], infos["provincial"]) + tuple(p.info for p in crawled_parts)
-        + ((manual_info,) if manual_info is not None else ()),
+        inputs=(read.national.info, read.provincial.info) + tuple(p.info for p in read.crawled_parts)
+        + ((read.manual_info,) if read.manual_info is not None else ()),
         settings=config.public_settings() | {"scope": list(scope)},
         version=__version__,
         started=started.isoformat(timespec="seconds"),
         finished=finished.isoformat(timespec="seconds"),
-        crawled_skipped=crawl_filter.skipped,
-        coverage=crawl_coverage(ctx),
+        crawled_skipped=sources.crawl_filter.skipped,
+        coverage=crawl_coverage(checked.ctx),
     )
-    return Result(run=info, findings=tuple(findings), summary=tuple(summary), links=links,
-                  warnings=tuple(warnings), totals=totals, notes=tuple(ctx.notes),
-                  platforms=tuple(platforms), recheck=recheck)
+    return Result(run=info, findings=tuple(checked.findings), summary=tuple(checked.summary), links=checked.links,
+                  warnings=tuple(warnings), totals=checked.totals, notes=tuple(checked.ctx.notes),
+                  platforms=tuple(checked.platforms), recheck=checked.recheck)
 
 
 def _no_step(done: int, total: int) -> None:
@@ -229,9 +316,10 @@ class _Registry:
     duplicates: list[DuplicateGroup]   # 重复备案
 
 
-def _registry(loaded: LoadedSource, frame: pd.DataFrame, strip: Callable[[str], str],
+def _registry(loaded: LoadedSource, resolver: RegionResolver, strip: Callable[[str], str],
               find_places: Callable[[str], frozenset[str]]) -> _Registry:
-    """``frame``: ``loaded.frame`` normalised."""
+    """One registry normalised, prepared for linking, and its duplicate filings set aside."""
+    frame = normalize_frame(loaded.frame, resolver)
     prepared = prepare(frame, strip, find_places)
     keep, duplicates = find_duplicates(prepared, loaded.info.source)
     if duplicates:
@@ -243,19 +331,6 @@ def _registry(loaded: LoadedSource, frame: pd.DataFrame, strip: Callable[[str], 
 def _registry_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """What the crawl filter and the platform warning need of a normalised registry."""
     return frame[["account_id", "name_key", "province", "platform"]]
-
-
-def _provincial_side(path: Path, config: Config, sheet: str | None) -> Generator[Any, Any, None]:
-    """The provincial registry's share of read and normalise, run by batch.Worker: yields its
-    (region, owner) pairs (None with a configured scope) and is sent the scope; yields its
-    ``_registry_keys`` (the crawl filter needs them first), then its _Registry."""
-    loaded = load_source(path, "provincial", config, sheet=sheet)
-    scope = yield (None if config.scope else _scope_pairs(loaded.frame))
-    resolver = RegionResolver(scope)
-    frame = normalize_frame(loaded.frame, resolver)
-    yield _registry_keys(frame)
-    strip = lru_cache(maxsize=None)(resolver.strip_normalized)
-    yield _registry(loaded, frame, strip, lru_cache(maxsize=None)(_place_finder(resolver)))
 
 
 def _in_scope(view: pd.DataFrame, findings: list) -> list:

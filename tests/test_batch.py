@@ -12,12 +12,13 @@ import subprocess
 import sys
 import textwrap
 import time
+from functools import partial
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from reconcile.batch import SERIAL_ENV, Background, Worker
+from reconcile.batch import SERIAL_ENV, Background, together
 from reconcile.errors import OutputError
 from reconcile.report.safe import atomic_write
 
@@ -172,52 +173,42 @@ def test_the_child_does_not_outlive_a_killed_parent(tmp_path):
     assert list(tmp_path.iterdir()) == []   # it removed its temporary file on the way out
 
 
-def _echo_twice(first: str):
-    reply = yield first.upper()
-    yield f"{reply}!{os.getpid()}"
+def _fails_with_a_place(path: str) -> None:
+    raise OutputError("省级平台导出无法读取", path=path, row=7, column="账号名称")
 
 
-def _fails_after_a_reply(first: str):
-    yield first
-    raise OutputError("省级平台导出无法读取", path=first, row=7, column="账号名称")
+def _here_fails() -> None:
+    raise OutputError("全国系统导出无法读取", path="n.xlsx")
 
 
 @pytest.mark.parametrize("serial", [False, True], ids=["fork", "serial"])
-def test_worker_runs_the_generator_step_by_step_in_both_modes(serial, monkeypatch):
+def test_together_gives_results_and_errors_in_order_in_both_modes(serial, monkeypatch):
     if serial:
         monkeypatch.setenv(SERIAL_ENV, "1")
     else:
         if not sys.platform.startswith("linux"):
             pytest.skip("no fork on this system")
         monkeypatch.delenv(SERIAL_ENV, raising=False)
-    with Worker(_echo_twice, "scope", crashed="崩溃") as worker:
-        assert worker.recv() == "SCOPE"
-        worker.send("湖北省")
-        text, pid = worker.recv().split("!")
-    assert text == "湖北省"
-    assert (int(pid) == os.getpid()) == serial   # another process unless serial
-    with Worker(_fails_after_a_reply, "p.xlsx", crashed="崩溃") as worker:
-        assert worker.recv() == "p.xlsx"
-        worker.send(None)
-        with pytest.raises(OutputError) as err:
-            worker.recv()
+    here, there, label = together(_pid, _pid, partial(str.upper, "scope"), crashed="崩溃")
+    assert here == os.getpid() and label == "SCOPE"
+    assert (there == os.getpid()) == serial   # another process unless serial
+    with pytest.raises(OutputError) as err:
+        together(_pid, partial(_fails_with_a_place, "p.xlsx"), crashed="崩溃")
     assert (err.value.path, err.value.row, err.value.column) == ("p.xlsx", 7, "账号名称")
+    with pytest.raises(OutputError) as err:   # both fail: this process's error comes first
+        together(_here_fails, partial(_fails_with_a_place, "p.xlsx"), crashed="崩溃")
+    assert err.value.path == "n.xlsx"
 
 
-def _dies(first: str):
-    yield first
+def _dies() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
-    yield "never"
 
 
 @needs_fork
-def test_worker_that_dies_is_reported_in_chinese(monkeypatch):
+def test_a_piece_that_dies_is_reported_in_chinese(monkeypatch):
     monkeypatch.delenv(SERIAL_ENV, raising=False)
-    with Worker(_dies, "x", crashed="读取省级平台导出的进程意外退出") as worker:
-        assert worker.recv() == "x"
-        worker.send(None)
-        with pytest.raises(OutputError, match="读取省级平台导出的进程意外退出"):
-            worker.recv()
+    with pytest.raises(OutputError, match="读取省级平台导出的进程意外退出"):
+        together(_pid, _dies, crashed="读取省级平台导出的进程意外退出")
 
 
 @pytest.mark.parametrize("serial", [False, True], ids=["fork", "serial"])
@@ -293,10 +284,6 @@ def _pid(_: object = None) -> int:
     return os.getpid()
 
 
-def _pids():
-    yield os.getpid()
-
-
 @needs_fork
 def test_when_fork_fails_the_work_runs_here(monkeypatch):
     """No memory or process slots for a child: the run goes on in one process, as on Windows."""
@@ -310,8 +297,7 @@ def test_when_fork_fails_the_work_runs_here(monkeypatch):
     monkeypatch.setattr(os, "fork", no_fork)
     with Background(_pid) as job:
         assert job.wait() == os.getpid()
-    with Worker(_pids, crashed="崩溃") as worker:
-        assert worker.recv() == os.getpid()
+    assert together(_pid, _pid, crashed="崩溃") == [os.getpid(), os.getpid()]
 
 
 def _bug(path: Path) -> None:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from reconcile.batch import Background
+from reconcile.batch import together
 from reconcile.config import LinkSettings
 from reconcile.link.candidates import candidate_pairs
 from reconcile.link.score import Scored, assign_one_to_one, compare, score
@@ -251,9 +252,8 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
     ``on_step(done, 3)`` after each of the three pairings (a progress bar).
     """
     step = on_step or (lambda done, total: None)
-    # national ↔ crawled needs nothing from stage 1: its pairs are scored by a forked process
-    # meanwhile (batch.Background: it inherits the frames; only the scored pairs come back)
-    with Background(_link_pairs, national, crawled, settings, crashed="关联账号的子进程意外退出") as national_crawled:
+
+    def registries_then_provincial_crawled() -> tuple[pd.DataFrame, pd.DataFrame, tuple[int, int]]:
         # Stage 1: national ↔ provincial
         np_pairs, n1 = _link_pairs(national, provincial, settings)
         step(1, 3)
@@ -261,18 +261,25 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
         np_pairs = np_pairs.sort_values(["weight", "exact"], ascending=False, kind="stable")
         keep = assign_one_to_one(np_pairs["left"].to_numpy(), np_pairs["right"].to_numpy(),
                                  np_pairs["score"].to_numpy(), settings.review_threshold)
-        np_links = np_pairs[keep & (np_pairs["score"].to_numpy() >= settings.match_threshold)]
-        np_reviews = np_pairs[keep & (np_pairs["score"].to_numpy() < settings.match_threshold)]
-        linked_n = np_links["left"].to_numpy()
-        linked_p = np_links["right"].to_numpy()
-
-        # Stage 2: filed accounts ↔ crawled, through either registry record.
-        # A provincial record equal to its national partner in every field that candidates and
-        # comparisons read would score exactly as that partner against every crawled record.
-        pc, n3 = _link_pairs(provincial[~_same_as_partner(national, provincial, linked_n, linked_p)], crawled, settings)
+        np_kept = np_pairs[keep]
+        linked = np_kept[np_kept["score"].to_numpy() >= settings.match_threshold]
+        # Stage 2 (provincial half): a provincial record equal to its national partner in every
+        # field that candidates and comparisons read would score exactly as that partner
+        # against every crawled record
+        same = _same_as_partner(national, provincial, linked["left"].to_numpy(), linked["right"].to_numpy())
+        pc, n3 = _link_pairs(provincial[~same], crawled, settings)
         step(2, 3)
-        nc, n2 = national_crawled.wait()
-        step(3, 3)
+        return np_kept, pc, (n1, n3)
+
+    # Stage 2 (national half): national ↔ crawled needs nothing from stage 1
+    (np_kept, pc, (n1, n3)), (nc, n2) = together(
+        registries_then_provincial_crawled, partial(_link_pairs, national, crawled, settings),
+        crashed="关联账号的子进程意外退出")
+    step(3, 3)
+    np_links = np_kept[np_kept["score"].to_numpy() >= settings.match_threshold]
+    np_reviews = np_kept[np_kept["score"].to_numpy() < settings.match_threshold]
+    linked_n = np_links["left"].to_numpy()
+    linked_p = np_links["right"].to_numpy()
 
     n_idx = np.arange(len(national))
     p_idx = np.arange(len(provincial))
