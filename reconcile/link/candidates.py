@@ -132,7 +132,11 @@ integer codes and the grams are joined by sorting: no string merge.
         # ties: the right name with fewer grams (the closer in length), then the earlier record
         grams_b = np.zeros(span, dtype=np.int64)
         grams_b[sub_b.index.to_numpy(dtype=np.int64)] = lengths[keys[na:]]
-        order = np.lexsort((pr, grams_b[pr], -shared, pl))
+        top, longest = int(shared.max()) + 1, int(grams_b.max()) + 1
+        if (int(pl.max()) + 1) * top * longest * span < 2**62:   # one int64 sort key: 3x faster than lexsort
+            order = np.argsort(((pl * top + (top - 1 - shared)) * longest + grams_b[pr]) * span + pr)
+        else:
+            order = np.lexsort((pr, grams_b[pr], -shared, pl))
         pl, pr = pl[order], pr[order]
         group_start = np.flatnonzero(np.r_[True, pl[1:] != pl[:-1]])
         rank = np.arange(len(pl)) - np.repeat(group_start, np.diff(np.r_[group_start, len(pl)]))
