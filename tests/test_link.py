@@ -129,3 +129,93 @@ def test_provincial_record_compared_with_the_crawl_only_where_it_adds_something(
     crawled = [acct("微信公众号", "平安通山", "通山县公安局", 9, account_id="tsga110"),
                acct("微信公众号", "咸宁发布", "咸宁市人民政府新闻办公室", 8, account_id="xnfb")]
     assert accounts(national, provincial, crawled) == {(2, 2, 8), (3, 3, 9)}
+
+
+def _hard_records():
+    """Records with what the features must tell apart: missing and empty cells, numbers, place
+    names, former county names, a 融媒体中心 filing for others, repeated values."""
+    return [
+        acct("微信公众号", "咸宁发布", "咸宁市人民政府新闻办公室", 2, account_id="xnfb"),
+        acct("微信公众号", "交警一大队", "咸宁市公安局交通警察支队", 3),
+        acct("微信公众号", "交警二大队", "咸宁市公安局交通警察支队", 4, account_id=""),
+        acct("微博", "平安通山", "通山县公安局", 5),
+        acct("微博", "平安崇阳", "崇阳县公安局", 6, account_id="pacy"),
+        acct("抖音", "通山县融媒", "通山县融媒体中心", 7),
+        acct("微信视频号", "咸宁发布", None, 8),
+        acct("微信公众号", "余杭发布", "杭州市余杭区人民政府办公室", 9),
+        acct("微信公众号", "临平发布", "杭州市临平区人民政府办公室", 10),
+    ]
+
+
+def test_compare_on_shared_codes_equals_the_features_on_plain_columns(prepared):
+    """compare() hands each feature integer-coded columns (each distinct value judged once); every
+    feature must give, pair by pair, what it gives on the plain columns."""
+    import sys
+
+    from reconcile.link.candidates import candidate_pairs
+    from reconcile.link.score import compare
+
+    left = prepared("national", _hard_records(), ("咸宁市", "杭州市"))
+    right = prepared("crawled", list(reversed(_hard_records())), ("咸宁市", "杭州市"))
+    pairs = pd.MultiIndex.from_product([left.index, right.index], names=["left", "right"])   # every pair
+    coded = compare(pairs, left, right)
+    # the same features, fed the plain columns
+    score_module = sys.modules["reconcile.link.score"]
+    features: list = []
+    original = score_module.Compare
+
+    class Plain(original):   # type: ignore[misc, valid-type]
+        def compute(self, pairs, left_codes, right_codes):   # noqa: ARG002 - the plain frames instead
+            assert isinstance(left_codes.dtypes.iloc[0], pd.CategoricalDtype)
+            features.extend(self.features)
+            return original.compute(self, pairs, left, right)
+
+    score_module.Compare = Plain
+    try:
+        plain = compare(pairs, left, right)
+    finally:
+        score_module.Compare = original
+    assert len(features) == len(coded.columns) >= 10
+    assert list(plain.columns) == list(coded.columns)
+    for column in coded.columns:
+        assert plain[column].to_numpy().tolist() == pytest.approx(coded[column].to_numpy().tolist(), nan_ok=True), column
+    assert candidate_pairs(left, right).isin(pairs).all()
+    # the evidence the hard cases rest on is there
+    by_name = {(a, b): i for i, (a, b) in enumerate(zip(left.loc[pairs.get_level_values(0), "name"],
+                                                      right.loc[pairs.get_level_values(1), "name"], strict=True))}
+    assert coded["numeral_conflict"].iloc[by_name[("交警一大队", "交警二大队")]] == 1.0
+    assert coded["place_conflict"].iloc[by_name[("平安通山", "平安崇阳")]] == 1.0
+    assert coded["county_lineage"].iloc[by_name[("余杭发布", "临平发布")]] == 1.0
+    assert coded["agent_owner"].iloc[by_name[("通山县融媒", "平安通山")]] == 1.0
+    assert coded["id"].isna().sum() > 0 and coded["owner"].isna().sum() > 0   # missing is not disagreement
+
+
+def test_bigram_index_keeps_each_left_records_best_right_records_by_shared_grams():
+    """The sparse product counts the grams a pair shares exactly as counting them one by one; the
+    top_k right records per left record are those sharing the most (ties: fewer grams, then
+    the earlier record); grams more common than max_df say nothing."""
+    from reconcile.link.candidates import BigramIndex, bigrams
+
+    left_names = ["咸宁市公安局", "通山县教育局", "崇阳县民政局", "赤壁市财政局", "无关的名字"]
+    right_names = ["咸宁市公安局交警", "咸宁公安", "通山教育", "通山县教育体育局", "崇阳民政", "崇阳县民政",
+                   "赤壁财政", "赤壁市财政局办公室", "嘉鱼县公安局", "通城县教育局"]
+    left = pd.DataFrame({"platform": ["微博"] * 4 + ["抖音"], "name_key": left_names})
+    right = pd.DataFrame({"platform": ["微博"] * 9 + ["抖音"], "name_key": right_names})
+    for top_k, max_df in ((2, 300), (3, 2), (10, 300)):
+        got = BigramIndex(top_k=top_k, max_df=max_df).index(left, right)
+        df = {}
+        for j, name in enumerate(right_names):
+            for g in bigrams(name):
+                df[(right["platform"][j], g)] = df.get((right["platform"][j], g), 0) + 1
+        expected = []
+        for i, name in enumerate(left_names):
+            scored = []
+            for j, other in enumerate(right_names):
+                if left["platform"][i] != right["platform"][j]:
+                    continue
+                shared = sum(1 for g in set(bigrams(name)) & set(bigrams(other))
+                             if df[(right["platform"][j], g)] <= max_df)
+                if shared:
+                    scored.append((-shared, len(bigrams(other)), j))
+            expected += [(i, j) for _, _, j in sorted(scored)[:top_k]]
+        assert list(got) == expected, (top_k, max_df)

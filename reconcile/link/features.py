@@ -7,6 +7,8 @@ lacks the field (missing evidence is not negative evidence).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +21,50 @@ _NUMERAL_RE = re.compile(r"[0-9零〇一二两三四五六七八九十百千]+")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 
 
+def coded(left: pd.Series, right: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The two columns as categoricals sharing one set of categories, empty text missing: a
+    feature then compares integer codes and judges each distinct value (or pair of values)
+    once, however many candidate pairs repeat it (``compare`` codes every column so)."""
+    values = pd.concat([left.astype(object), right.astype(object)], ignore_index=True)
+    values = values.where(values != "")
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    categories = pd.Index(uniques, dtype=object, tupleize_cols=False)
+    cut = len(left)
+    return (pd.Series(pd.Categorical.from_codes(codes[:cut], dtype=pd.CategoricalDtype(categories)), index=left.index),
+            pd.Series(pd.Categorical.from_codes(codes[cut:], dtype=pd.CategoricalDtype(categories)), index=right.index))
+
+
+def _codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(left codes, right codes, categories) when both sides are ``coded`` together, else None."""
+    if not (isinstance(a.dtype, pd.CategoricalDtype) and isinstance(b.dtype, pd.CategoricalDtype)):
+        return None
+    if a.cat.categories is not b.cat.categories and not a.cat.categories.equals(b.cat.categories):
+        return None
+    return (a.cat.codes.to_numpy(dtype=np.int64), b.cat.codes.to_numpy(dtype=np.int64),
+            a.cat.categories.to_numpy(dtype=object))
+
+
+def _per_value(codes: np.ndarray, categories: np.ndarray, fn: Callable[[Any], Any], missing: Any,
+               dtype: Any = object) -> np.ndarray:
+    """fn of each category, taken by code (code -1: ``missing``)."""
+    table = np.empty(len(categories) + 1, dtype=dtype)
+    table[: len(categories)] = [fn(v) for v in categories.tolist()]
+    table[-1] = missing
+    return table[codes]
+
+
+def _per_pair(ca: np.ndarray, cb: np.ndarray, ok: np.ndarray, n: int,
+              fn: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """fn(distinct left codes, distinct right codes) of the distinct code pairs among ``ok``,
+    with the inverse that spreads the results back over ``ok``'s pairs."""
+    key = ca[ok] * max(n, 1) + cb[ok]
+    uniq, inverse = np.unique(key, return_inverse=True)
+    return fn(uniq // max(n, 1), uniq % max(n, 1)), inverse
+
+
 def _present(s: pd.Series) -> np.ndarray:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy() >= 0
     return (s.notna() & (s != "")).to_numpy(dtype=bool)
 
 
@@ -27,10 +72,21 @@ def string_similarity(a: pd.Series, b: pd.Series) -> np.ndarray:
     """Indel-normalised similarity (rapidfuzz ``fuzz.ratio`` / 100), NaN where either is missing."""
     ok = _present(a) & _present(b)
     out = np.full(len(a), np.nan)
-    if ok.any():
-        sa = a.to_numpy(dtype=object)[ok].tolist()
-        sb = b.to_numpy(dtype=object)[ok].tolist()
-        out[ok] = cpdist(sa, sb, scorer=fuzz.ratio, workers=-1) / 100.0
+    if not ok.any():
+        return out
+    coded_pair = _codes(a, b)
+    if coded_pair is not None:   # each distinct pair of strings once
+        ca, cb, cats = coded_pair
+
+        def similarity(ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
+            return cpdist(cats[ua].tolist(), cats[ub].tolist(), scorer=fuzz.ratio, workers=-1) / 100.0
+
+        sims, inverse = _per_pair(ca, cb, ok, len(cats), similarity)
+        out[ok] = sims[inverse]
+        return out
+    sa = a.to_numpy(dtype=object)[ok].tolist()
+    sb = b.to_numpy(dtype=object)[ok].tolist()
+    out[ok] = cpdist(sa, sb, scorer=fuzz.ratio, workers=-1) / 100.0
     return out
 
 
@@ -41,7 +97,11 @@ class ExactAgree(BaseCompareFeature):
 
     def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
         ok = _present(s_left) & _present(s_right)
-        eq = s_left.astype(object).fillna("").to_numpy() == s_right.astype(object).fillna("").to_numpy()
+        coded_pair = _codes(s_left, s_right)
+        if coded_pair is not None:
+            eq = coded_pair[0] == coded_pair[1]
+        else:
+            eq = s_left.astype(object).fillna("").to_numpy() == s_right.astype(object).fillna("").to_numpy()
         return pd.Series(np.where(ok, eq.astype(float), np.nan), index=s_left.index)
 
 
@@ -75,6 +135,15 @@ class NumeralConflict(BaseCompareFeature):
     name = "numeral_conflict"
 
     def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
+        coded_pair = _codes(s_left, s_right)
+        if coded_pair is not None:   # each distinct name's numbers once, compared as codes
+            ca, cb, cats = coded_pair
+            sig_codes, sigs = pd.factorize(pd.Series(
+                [numeral_signature(v if isinstance(v, str) else None) for v in cats.tolist()] + [()], dtype=object))
+            empty = np.append(np.fromiter((not s for s in sigs), dtype=bool, count=len(sigs)), True)
+            sa, sb = sig_codes[ca], sig_codes[cb]   # code -1 (missing) -> the appended ()
+            conflict = ~empty[sa] & ~empty[sb] & (sa != sb)
+            return pd.Series(conflict.astype(float), index=s_left.index)
         cache: dict[str | None, tuple] = {}
 
         def sig(v: str | None) -> tuple:
@@ -99,6 +168,19 @@ class PlaceConflict(BaseCompareFeature):
     name = "place_conflict"
 
     def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
+        coded_pair = _codes(s_left, s_right)
+        if coded_pair is not None:   # each distinct pair of place sets once; an empty set never conflicts
+            ca, cb, cats = coded_pair
+            named = np.append(np.fromiter((bool(v) for v in cats.tolist()), dtype=bool, count=len(cats)), False)
+            ok = named[ca] & named[cb] & (ca != cb)
+            out = np.zeros(len(ca))
+            if ok.any():
+                def conflict(ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
+                    return np.fromiter((1.0 if (cats[x] - cats[y]) and (cats[y] - cats[x]) else 0.0
+                                        for x, y in zip(ua.tolist(), ub.tolist(), strict=True)), dtype=float, count=len(ua))
+                found, inverse = _per_pair(ca, cb, ok, len(cats), conflict)
+                out[ok] = found[inverse]
+            return pd.Series(out, index=s_left.index)
         vals = [
             1.0 if (x - y) and (y - x) else 0.0
             for x, y in zip(s_left.tolist(), s_right.tolist(), strict=True)
@@ -115,6 +197,19 @@ class LineageRelated(BaseCompareFeature):
     def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
         from reconcile.regions import lineage_related
 
+        coded_pair = _codes(s_left, s_right)
+        if coded_pair is not None:   # each distinct pair of counties once
+            ca, cb, cats = coded_pair
+            text = np.append(np.fromiter((isinstance(v, str) for v in cats.tolist()), dtype=bool, count=len(cats)), False)
+            ok = text[ca] & text[cb] & (ca != cb)
+            out = np.zeros(len(ca))
+            if ok.any():
+                def related(ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
+                    return np.fromiter((1.0 if lineage_related(cats[x], cats[y]) else 0.0
+                                        for x, y in zip(ua.tolist(), ub.tolist(), strict=True)), dtype=float, count=len(ua))
+                found, inverse = _per_pair(ca, cb, ok, len(cats), related)
+                out[ok] = found[inverse]
+            return pd.Series(out, index=s_left.index)
         cache: dict[tuple[str, str], float] = {}
         out = []
         for a, b in zip(s_left.tolist(), s_right.tolist(), strict=True):
@@ -140,6 +235,9 @@ class AgentOwner(BaseCompareFeature):
 
     def _compute_vectorized(self, s_left: pd.Series, s_right: pd.Series) -> pd.Series:
         def agent(s: pd.Series) -> np.ndarray:
+            if isinstance(s.dtype, pd.CategoricalDtype):   # each distinct owner once
+                return _per_value(s.cat.codes.to_numpy(dtype=np.int64), s.cat.categories.to_numpy(dtype=object),
+                                  lambda v: isinstance(v, str) and v.endswith(AGENT_OWNERS), False, dtype=bool)
             text = s.astype(object).where(s.notna(), "").astype(str)
             return text.str.endswith(AGENT_OWNERS).to_numpy(dtype=bool)
 

@@ -22,6 +22,7 @@ from reconcile.link.features import (
     NumeralConflict,
     PlaceConflict,
     StringSimilarity,
+    coded,
 )
 
 
@@ -44,7 +45,12 @@ def compare(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFrame) -> pd
     cmp.add(LineageRelated("county", "county", label="county_lineage"))
     cmp.add(NumeralConflict("name_key", "name_key", label="numeral_conflict"))
     cmp.add(PlaceConflict("name_places", "name_places", label="place_conflict"))
-    return cmp.compute(pairs, left, right)
+    # every column as integer codes shared by both sides: a feature judges each distinct value once
+    columns = list(dict.fromkeys(c for f in cmp.features for c in (f.labels_left, f.labels_right)))
+    left_codes, right_codes = {}, {}
+    for column in columns:
+        left_codes[column], right_codes[column] = coded(left[column], right[column])
+    return cmp.compute(pairs, pd.DataFrame(left_codes, index=left.index), pd.DataFrame(right_codes, index=right.index))
 
 
 @dataclass(frozen=True)
