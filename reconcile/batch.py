@@ -43,7 +43,8 @@ def few_collections() -> Iterator[None]:
 #   - ``together``: the independent pieces of a stage (reconcile.pipeline: the provincial
 #     registry read, then normalised and prepared for linking, beside the national one;
 #     reconcile.link: national ↔ crawled candidate pairs found and scored while this process
-#     links the registries). The stage says what is independent; this module decides where it runs.
+#     links the registries; reconcile.checks: the rules that share no work with the others).
+#     The stage says what is independent; this module decides where it runs.
 #   - ``Background``: the XLSX report is written while this process writes the JSON and the
 #     history, which are committed only after ``wait()`` says the report is in place
 #     (reconcile.cli); ``together`` runs its children so.

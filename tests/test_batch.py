@@ -311,3 +311,44 @@ def test_a_program_error_in_the_child_keeps_its_traceback_for_debug(tmp_path, mo
         job.wait()
     notes = "\n".join(getattr(err.value, "__notes__", []))
     assert "in the forked helper process" in notes and "_bug" in notes
+
+
+def test_checks_run_beside_each_other_give_findings_and_notes_in_check_order(monkeypatch):
+    """run_checks hands some checks to a second process: the findings, and the notes the checks
+    add, come out as if every check had run here in turn (and a note said twice is said once)."""
+    from reconcile import checks
+    from reconcile.config import load_config
+    from reconcile.pipeline import Inputs, run
+    from reconcile.sources import discover_inputs
+
+    beside = sorted(checks._BESIDE)[0]
+    here = next(c for c in checks.CHECKS if c not in checks._BESIDE)
+    real_beside, real_here = checks.CHECKS[beside], checks.CHECKS[here]
+
+    def noted(real, texts):
+        def check(ctx):
+            for text in texts:
+                ctx.note(text)
+            return real(ctx)
+        return check
+
+    monkeypatch.setitem(checks.CHECKS, beside, noted(real_beside, ["旁路检查的说明", "两处都说的说明"]))
+    monkeypatch.setitem(checks.CHECKS, here, noted(real_here, ["本进程检查的说明", "两处都说的说明"]))
+    found = discover_inputs(SAMPLE)
+    results = {}
+    for mode in ("fork", "serial"):
+        if mode == "serial":
+            monkeypatch.setenv(SERIAL_ENV, "1")
+        else:
+            monkeypatch.delenv(SERIAL_ENV, raising=False)
+        results[mode] = run(load_config(SAMPLE / "reconcile.toml"),
+                            Inputs(found["national"], found["provincial"], found["crawled"]))
+    fork, serial = results["fork"], results["serial"]
+    assert fork.findings == serial.findings and len(fork.findings) > 10
+    assert any(f.kind == beside for f in fork.findings)   # the other process's findings came back
+    assert fork.notes == serial.notes
+    order = list(checks.CHECKS)
+    first, second = (("本进程检查的说明", "旁路检查的说明") if order.index(here) < order.index(beside)
+                     else ("旁路检查的说明", "本进程检查的说明"))
+    assert fork.notes.count("两处都说的说明") == 1
+    assert fork.notes.index(first) < fork.notes.index(second)
