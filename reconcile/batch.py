@@ -11,6 +11,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
+from functools import partial
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
@@ -172,6 +173,20 @@ def together(here: Callable[[], Any], *elsewhere: Callable[[], Any], crashed: st
         children = [stack.enter_context(Background(call, crashed=crashed)) for call in elsewhere]
         first = here()   # an error here leaves the block: the children are stopped
         return [first, *(child.wait() for child in children)]
+
+
+def in_halves(fn: Callable[[Any], Any], frame: Any, *, crashed: str, at_least: int = 100_000) -> Any:
+    """``fn(frame)`` for a pandas frame and a ``fn`` that treats each row on its own (its result for
+    a frame is its results for the frame's parts, concatenated): the first half of the rows here,
+    the second beside it (``together``), joined in order. A frame under ``at_least`` rows, or where
+    nothing forks, is one call: the same result."""
+    if len(frame) < at_least or not can_fork():
+        return fn(frame)
+    import pandas as pd
+
+    cut = len(frame) // 2
+    first, second = together(partial(fn, frame.iloc[:cut]), partial(fn, frame.iloc[cut:]), crashed=crashed)
+    return pd.concat([first, second])
 
 
 def _on_term(signum: int, frame: object) -> None:

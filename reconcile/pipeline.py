@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile import __version__
-from reconcile.batch import together
+from reconcile.batch import in_halves, together
 from reconcile.checks import CheckContext, build_view, run_checks
 from reconcile.checks.context import first_text
 from reconcile.checks.duplicate_filing import (
@@ -197,8 +197,9 @@ def _normalise(read: _Read, config: Config, step: StepHook) -> _Sources:
     # MediaCrawler 2026-07 records carry only a hash of the user id: the registry id it hashes
     crawled_input = resolve_hashed_ids(
         read.crawled.frame, (i for k in registry_keys.values() for i in k["account_id"].dropna().tolist()))
-    crawled_frame = crawl_filter.elsewhere(
-        normalize_frame(crawled_input, resolver, official_places_only=True, keep=crawl_filter))
+    normalised = in_halves(partial(normalize_frame, resolver=resolver, official_places_only=True, keep=crawl_filter),
+                           crawled_input, crashed="处理平台采集数据的子进程意外退出")
+    crawled_frame = crawl_filter.elsewhere(crawl_filter.kept(crawled_input, normalised))
     step(3, 4)
     crawled_files = read.crawled_files
     if crawled_files:   # per-record file names follow the records kept

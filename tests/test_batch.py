@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from reconcile.batch import SERIAL_ENV, Background, together
@@ -352,3 +353,33 @@ def test_checks_run_beside_each_other_give_findings_and_notes_in_check_order(mon
                      else ("旁路检查的说明", "本进程检查的说明"))
     assert fork.notes.count("两处都说的说明") == 1
     assert fork.notes.index(first) < fork.notes.index(second)
+
+
+@needs_fork
+def test_the_crawl_normalised_in_two_halves_is_the_crawl_normalised_at_once(monkeypatch):
+    """batch.in_halves: half the rows in a forked child, half here, joined in order, equal to one
+    call (frame values, dtypes, index), including what the crawl filter learns from it."""
+    from functools import partial
+
+    from reconcile.batch import in_halves
+    from reconcile.frame import normalize_frame
+    from reconcile.link.prune import CrawlFilter
+    from reconcile.regions import RegionResolver
+    from reconcile.sources import discover_inputs
+    from reconcile.sources.loader import load_source
+
+    monkeypatch.delenv(SERIAL_ENV, raising=False)
+    found = discover_inputs(SAMPLE)
+    raw = load_source(found["crawled"], "crawled").frame
+    registries = [normalize_frame(load_source(found[s], s).frame) for s in ("national", "provincial")]
+    resolver = RegionResolver(("咸宁市",))
+    frames, filters = [], []
+    for at_least in (len(raw) + 1, 2):   # one call; then two halves
+        crawl_filter = CrawlFilter([r[["account_id", "name_key", "province", "platform"]] for r in registries],
+                                   resolver.in_scope)
+        fn = partial(normalize_frame, resolver=resolver, official_places_only=True, keep=crawl_filter)
+        frames.append(crawl_filter.kept(raw, in_halves(fn, raw, crashed="x", at_least=at_least)))
+        filters.append(crawl_filter)
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    assert len(frames[0]) > 10
+    assert filters[0].platforms == filters[1].platforms and filters[0].skipped == filters[1].skipped

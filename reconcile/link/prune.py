@@ -21,13 +21,13 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from reconcile.normalize import NOT_OFFICIAL
+from reconcile.normalize import NOT_OFFICIAL, normalize_platform
 from reconcile.regions import Place
 
 
 class CrawlFilter:
-    """``keep(early)`` for normalize_frame, then ``elsewhere(frame)``: the crawled rows that can
-    link or be findings. ``registries``: the two normalised registry frames; ``in_scope``: the
+    """``keep(early)`` for normalize_frame, then ``kept(raw, frame)`` and ``elsewhere(frame)``: the
+    crawled rows that can link or be findings. ``registries``: the two normalised registry frames; ``in_scope``: the
     resolver's scope test."""
 
     def __init__(self, registries: list[pd.DataFrame], in_scope: Callable[[Place], bool]) -> None:
@@ -48,14 +48,26 @@ class CrawlFilter:
         self.elsewhere_rows = 0   # rows dropped by elsewhere(): official, in a province no registry covers
 
     def __call__(self, early: pd.DataFrame) -> np.ndarray:
-        """``early``: the crawled rows' normalised platform, account_id, name_key and verified_kind."""
-        self.platform = early["platform"]
+        """``early``: the crawled rows' normalised platform, account_id, name_key and verified_kind.
+        Keeps nothing in this object (it may run in another process, on part of the rows)."""
         official = ~early["verified_kind"].isin(list(NOT_OFFICIAL)).to_numpy()
-        shares = _in(early["account_id"], self._ids) | _in(early["name_key"], self._names)
-        self._shares_key = pd.Series(shares, index=early.index)
-        keep = official | shares
-        self.unrelated = int(len(keep) - keep.sum())
-        return keep
+        return official | self._shares(early)
+
+    def _shares(self, frame: pd.DataFrame) -> np.ndarray:
+        return _in(frame["account_id"], self._ids) | _in(frame["name_key"], self._names)
+
+    def kept(self, raw: pd.DataFrame, crawled: pd.DataFrame) -> pd.DataFrame:
+        """After ``normalize_frame(raw, keep=self)``, wherever it ran: remember the platform of every
+        crawled row and how many rows were dropped; ``crawled`` (the rows kept) is returned."""
+        platform = raw["platform"] if "platform" in raw.columns else pd.Series(None, index=raw.index, dtype=object)
+        codes, uniques = pd.factorize(platform.astype(object), use_na_sentinel=True)
+        named = np.empty(len(uniques) + 1, dtype=object)
+        named[: len(uniques)] = [normalize_platform(u)[0] for u in uniques]
+        named[-1] = normalize_platform(None)[0]
+        self.platform = pd.Series(named[codes], index=raw.index)
+        self.unrelated = int(len(raw) - len(crawled))
+        self._shares_key = pd.Series(self._shares(crawled), index=crawled.index)
+        return crawled
 
     def elsewhere(self, crawled: pd.DataFrame) -> pd.DataFrame:
         """``crawled`` (the normalised frame of the rows kept) without the official records placed
