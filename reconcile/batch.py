@@ -46,6 +46,8 @@ def few_collections() -> Iterator[None]:
 #     reconcile.link: national ↔ crawled candidate pairs found and scored while this process
 #     links the registries; reconcile.checks: the rules that share no work with the others).
 #     The stage says what is independent; this module decides where it runs.
+#   - ``in_thread``: a reader whose parser releases the GIL (pandas' CSV parser, calamine)
+#     runs in a thread beside another (reconcile.pipeline: the crawl beside the national export).
 #   - ``Background``: the XLSX report is written while this process writes the JSON and the
 #     history, which are committed only after ``wait()`` says the report is in place
 #     (reconcile.cli); ``together`` runs its children so.
@@ -175,18 +177,56 @@ def together(here: Callable[[], Any], *elsewhere: Callable[[], Any], crashed: st
         return [first, *(child.wait() for child in children)]
 
 
-def in_halves(fn: Callable[[Any], Any], frame: Any, *, crashed: str, at_least: int = 100_000) -> Any:
-    """``fn(frame)`` for a pandas frame and a ``fn`` that treats each row on its own (its result for
-    a frame is its results for the frame's parts, concatenated): the first half of the rows here,
-    the second beside it (``together``), joined in order. A frame under ``at_least`` rows, or where
-    nothing forks, is one call: the same result."""
+def in_halves(fn: Callable[[Any], Any], frame: Any, *, crashed: str, join: Callable[[Any, Any], Any] | None = None,
+             at_least: int = 100_000) -> Any:
+    """``fn(frame)`` for a pandas frame and a ``fn`` that treats each row on its own, so that its
+    result for a frame is ``join`` of its results for the frame's two halves (default: ``fn``
+    returns a frame, and the halves are concatenated): the first half of the rows here, the second
+    beside it (``together``). A frame under ``at_least`` rows, or where nothing forks, is one call:
+    the same result."""
     if len(frame) < at_least or not can_fork():
         return fn(frame)
-    import pandas as pd
-
     cut = len(frame) // 2
     first, second = together(partial(fn, frame.iloc[:cut]), partial(fn, frame.iloc[cut:]), crashed=crashed)
+    return (join or _concat)(first, second)
+
+
+def _concat(first: Any, second: Any) -> Any:
+    import pandas as pd
+
     return pd.concat([first, second])
+
+
+def in_thread(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[], Any]:
+    """``fn(*args, **kwargs)`` started in a thread of this process (worth it only where ``fn``
+    spends its time in code that releases the GIL); returns a call that waits for it and returns
+    its result or raises its error. With RECONCILE_SERIAL set (or no fork, see above), ``fn`` runs
+    now and the call returns or raises the same later: the same results, in the same order."""
+    import threading
+
+    outcome: list[Any] = []
+
+    def body() -> None:
+        try:
+            outcome.append(("value", fn(*args, **kwargs)))
+        except BaseException as exc:   # noqa: BLE001 - raised again by the caller, in its turn
+            outcome.append(("error", exc))
+
+    thread: threading.Thread | None = None
+    if can_fork():
+        thread = threading.Thread(target=body, name="reconcile-reader", daemon=True)
+        thread.start()
+    else:
+        body()
+
+    def result() -> Any:
+        if thread is not None:
+            thread.join()
+        kind, value = outcome[0]
+        if kind == "error":
+            raise value
+        return value
+    return result
 
 
 def _on_term(signum: int, frame: object) -> None:

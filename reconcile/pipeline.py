@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile import __version__
-from reconcile.batch import in_halves, together
+from reconcile.batch import in_halves, in_thread, together
 from reconcile.checks import CheckContext, build_view, run_checks
 from reconcile.checks.context import first_text
 from reconcile.checks.duplicate_filing import (
@@ -128,13 +128,14 @@ class _Read:
 
 
 def _read(inputs: Inputs, config: Config, step: StepHook) -> _Read:
-    """Read: the provincial export beside the national one and the crawl. Errors come national,
-    provincial, crawled, whichever piece fails first."""
+    """Read: the provincial export beside the national one and the crawl (the crawl's parser and
+    the national one's overlap in two threads). Errors come national, provincial, crawled,
+    whichever piece fails first."""
     def here() -> tuple[LoadedSource, Callable[[], Any]]:
+        crawl = in_thread(load_crawled_files, inputs.crawled, config, sheet=inputs.sheet, fmt=inputs.crawled_format)
         national = load_source(inputs.path("national"), "national", config, sheet=inputs.sheet)
         step(1, 3)
-        return national, _outcome(load_crawled_files, inputs.crawled, config, sheet=inputs.sheet,
-                                  fmt=inputs.crawled_format)
+        return national, crawl
 
     (national, crawl), provincial = together(
         here, partial(load_source, inputs.path("provincial"), "provincial", config, sheet=inputs.sheet),
@@ -147,19 +148,6 @@ def _read(inputs: Inputs, config: Config, step: StepHook) -> _Read:
                  crawled_files=crawled_files, manual=tuple(manual), manual_info=manual_info,
                  manual_warnings=tuple(manual_warnings),
                  manual_file=inputs.manual.name if inputs.manual is not None else None)
-
-
-def _outcome(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[], Any]:
-    """``fn(*args, **kwargs)`` now; a call that returns its result or raises its error later."""
-    try:
-        value = fn(*args, **kwargs)
-    except Exception as exc:   # noqa: BLE001 - raised again, in its turn
-        error = exc
-
-        def fail() -> Any:
-            raise error
-        return fail
-    return lambda: value
 
 
 @dataclass(frozen=True)
@@ -178,17 +166,18 @@ class _Sources:
 
 def _normalise(read: _Read, config: Config, step: StepHook) -> _Sources:
     """Normalise: the scope; each registry normalised, prepared and cleared of duplicate filings
-    (the provincial one beside the national one); then the crawl, of which a national sweep
-    keeps only what can link or be a finding."""
+    (the provincial one, and the crawl's column checks, beside the national one); then the crawl,
+    in two halves at national scale, of which a national sweep keeps only what can link or be a
+    finding, prepared for linking."""
     # without --scope: the area the registries cover, known before places are resolved
     scope = tuple(config.scope) or _infer_scope([_scope_pairs(read.national.frame), _scope_pairs(read.provincial.frame)])
     resolver = RegionResolver(scope)
     # one memo across the sources: most names and owners appear in two or three of them
     strip = lru_cache(maxsize=None)(resolver.strip_normalized)   # prepare passes normalised texts
     find_places = lru_cache(maxsize=None)(_place_finder(resolver))
-    national, provincial = together(partial(_registry, read.national, resolver, strip, find_places),
-                                    partial(_registry, read.provincial, resolver, strip, find_places),
-                                    crashed="处理省级平台导出的进程意外退出")
+    national, (provincial, crawl_warnings) = together(
+        partial(_registry, read.national, resolver, strip, find_places),
+        partial(_beside_national, read, resolver, strip, find_places), crashed="处理省级平台导出的进程意外退出")
     registries = {"national": national, "provincial": provincial}
     step(2, 4)
     # most of a national crawl sweep cannot link to anything nor be a finding: dropped here
@@ -197,21 +186,22 @@ def _normalise(read: _Read, config: Config, step: StepHook) -> _Sources:
     # MediaCrawler 2026-07 records carry only a hash of the user id: the registry id it hashes
     crawled_input = resolve_hashed_ids(
         read.crawled.frame, (i for k in registry_keys.values() for i in k["account_id"].dropna().tolist()))
-    normalised = in_halves(partial(normalize_frame, resolver=resolver, official_places_only=True, keep=crawl_filter),
-                           crawled_input, crashed="处理平台采集数据的子进程意外退出")
-    crawled_frame = crawl_filter.elsewhere(crawl_filter.kept(crawled_input, normalised))
+    crawled, elsewhere = in_halves(partial(_crawl_part, resolver=resolver, crawl_filter=crawl_filter, strip=strip,
+                                           find_places=find_places),
+                                   crawled_input, join=_joined_parts, crashed="处理平台采集数据的子进程意外退出")
+    crawled = crawl_filter.kept(crawled_input, crawled, elsewhere)
     step(3, 4)
     crawled_files = read.crawled_files
     if crawled_files:   # per-record file names follow the records kept
-        kept = read.crawled.frame.index.get_indexer(crawled_frame.index)
+        kept = read.crawled.frame.index.get_indexer(crawled.index)
         crawled_files = tuple(crawled_files[i] for i in kept.tolist())
     files = read.files
     data_problems = [f"{files[s]}：{w}" for s, r in registries.items() for w in r.column_warnings]
-    data_problems += [f"{files['crawled']}：{w}" for w in column_warnings(read.crawled.frame)]
+    data_problems += [f"{files['crawled']}：{w}" for w in crawl_warnings]
     data_problems += [f"{files['crawled']}：{w}"
                       for w in platform_scope_warning(registry_keys, crawled_platform=crawl_filter.platform)]
     prepared = {s: r.prepared for s, r in registries.items()}
-    prepared["crawled"] = prepare(crawled_frame, strip, find_places)
+    prepared["crawled"] = crawled.reset_index(drop=True)
     step(4, 4)
     return _Sources(scope=scope, resolver=resolver, prepared=prepared, registries=registries,
                     crawl_filter=crawl_filter, crawled_files=crawled_files, data_problems=data_problems,
@@ -327,6 +317,29 @@ def _registry(loaded: LoadedSource, resolver: RegionResolver, strip: Callable[[s
         prepared = prepared[keep].reset_index(drop=True)
     return _Registry(info=loaded.info, load_warnings=loaded.warnings, column_warnings=column_warnings(loaded.frame),
                      keys=_registry_keys(frame), prepared=prepared, duplicates=duplicates)
+
+
+def _beside_national(read: _Read, resolver: RegionResolver, strip: Callable[[str], str],
+                     find_places: Callable[[str], frozenset[str]]) -> tuple[_Registry, list[str]]:
+    """What runs beside the national registry and takes about as long: the provincial registry,
+    and the column checks of the crawl as it was read."""
+    return _registry(read.provincial, resolver, strip, find_places), column_warnings(read.crawled.frame)
+
+
+def _crawl_part(rows: pd.DataFrame, *, resolver: RegionResolver, crawl_filter: CrawlFilter,
+                strip: Callable[[str], str], find_places: Callable[[str], frozenset[str]]) -> tuple[pd.DataFrame, int]:
+    """Crawled rows normalised (those the filter keeps), cleared of the records of other provinces
+    and prepared for linking, indexed as in the crawl; and how many were of other provinces. Each
+    row is treated on its own: the crawl is done in halves (``batch.in_halves``)."""
+    frame, elsewhere = crawl_filter.elsewhere(
+        normalize_frame(rows, resolver, official_places_only=True, keep=crawl_filter))
+    prepared = prepare(frame, strip, find_places)
+    prepared.index = frame.index
+    return prepared, elsewhere
+
+
+def _joined_parts(first: tuple[pd.DataFrame, int], second: tuple[pd.DataFrame, int]) -> tuple[pd.DataFrame, int]:
+    return pd.concat([first[0], second[0]]), first[1] + second[1]
 
 
 def _registry_keys(frame: pd.DataFrame) -> pd.DataFrame:

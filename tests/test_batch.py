@@ -357,13 +357,13 @@ def test_checks_run_beside_each_other_give_findings_and_notes_in_check_order(mon
 
 @needs_fork
 def test_the_crawl_normalised_in_two_halves_is_the_crawl_normalised_at_once(monkeypatch):
-    """batch.in_halves: half the rows in a forked child, half here, joined in order, equal to one
-    call (frame values, dtypes, index), including what the crawl filter learns from it."""
-    from functools import partial
-
+    """batch.in_halves on the crawl (pipeline._crawl_part: normalised, records of other provinces
+    dropped, prepared): half the rows in a forked child, half here, joined in order, equal to one
+    call (frame values, dtypes, index), and so is what the crawl filter counts."""
     from reconcile.batch import in_halves
     from reconcile.frame import normalize_frame
     from reconcile.link.prune import CrawlFilter
+    from reconcile.pipeline import _crawl_part, _joined_parts, _place_finder
     from reconcile.regions import RegionResolver
     from reconcile.sources import discover_inputs
     from reconcile.sources.loader import load_source
@@ -371,15 +371,22 @@ def test_the_crawl_normalised_in_two_halves_is_the_crawl_normalised_at_once(monk
     monkeypatch.delenv(SERIAL_ENV, raising=False)
     found = discover_inputs(SAMPLE)
     raw = load_source(found["crawled"], "crawled").frame
+    # the sample crawl beside rows of a province neither registry covers (dropped as elsewhere)
+    elsewhere = raw.assign(name="石家庄" + raw["name"].astype(str), account_id="hb" + raw["account_id"].astype(str),
+                           owner="河北省石家庄市长安区教育局")
+    raw = pd.concat([raw, elsewhere], ignore_index=True)
     registries = [normalize_frame(load_source(found[s], s).frame) for s in ("national", "provincial")]
     resolver = RegionResolver(("咸宁市",))
     frames, filters = [], []
     for at_least in (len(raw) + 1, 2):   # one call; then two halves
         crawl_filter = CrawlFilter([r[["account_id", "name_key", "province", "platform"]] for r in registries],
                                    resolver.in_scope)
-        fn = partial(normalize_frame, resolver=resolver, official_places_only=True, keep=crawl_filter)
-        frames.append(crawl_filter.kept(raw, in_halves(fn, raw, crashed="x", at_least=at_least)))
+        fn = partial(_crawl_part, resolver=resolver, crawl_filter=crawl_filter, strip=resolver.strip_normalized,
+                     find_places=_place_finder(resolver))
+        crawled, elsewhere = in_halves(fn, raw, crashed="x", join=_joined_parts, at_least=at_least)
+        frames.append(crawl_filter.kept(raw, crawled, elsewhere))
         filters.append(crawl_filter)
     pd.testing.assert_frame_equal(frames[0], frames[1])
     assert len(frames[0]) > 10
     assert filters[0].platforms == filters[1].platforms and filters[0].skipped == filters[1].skipped
+    assert filters[0].skipped["elsewhere"] > 0

@@ -83,12 +83,13 @@ class BigramIndex(BaseIndexAlgorithm):
     """
 
     def __init__(self, on: str = "name_key", block: str = "platform", max_df: int = 300,
-                 top_k: int = 6) -> None:
+                 top_k: int = 6, slice_hits: int = 4_000_000) -> None:
         super().__init__(verify_integrity=False)
         self.on = on
         self.block = block
         self.max_df = max_df
         self.top_k = top_k
+        self.slice_hits = slice_hits
 
     def _link_index(self, df_a: pd.DataFrame, df_b: pd.DataFrame) -> pd.MultiIndex:
         # integer codes throughout: the (block, gram) of every row's name
@@ -127,18 +128,38 @@ class BigramIndex(BaseIndexAlgorithm):
                                        shape=(na, len(uniq)))
         gram_rights = sparse.csr_matrix((np.ones(int(ok_b.sum()), dtype=np.int32), (col_b[ok_b], row_b[ok_b])),
                                         shape=(len(uniq), nb))
-        shared_by = (left_grams @ gram_rights).tocsr()
-        if not shared_by.nnz:
-            return _pairs(np.array([], dtype=np.int64), np.array([], dtype=np.int64))
         index_a = sub_a.index.to_numpy(dtype=np.int64)
         index_b = sub_b.index.to_numpy(dtype=np.int64)
+        grams_b = lengths[keys[na:]]
+        # left rows in slices of at most ~4M gram hits (the product's upper bound), so that the
+        # arrays of one slice's pairs stay small: the result is the same, by rows, in order
+        bound = np.cumsum(left_grams @ df.astype(np.int64))
+        cuts = np.searchsorted(bound, np.arange(1, int(bound[-1]) // self.slice_hits + 1) * self.slice_hits)
+        edges = np.unique(np.r_[0, cuts, na])
+        lefts, rights = [], []
+        for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
+            pl, pr = self._top(left_grams[lo:hi] @ gram_rights, index_a[lo:hi], index_b, grams_b)
+            lefts.append(pl)
+            rights.append(pr)
+        pl, pr = np.concatenate(lefts), np.concatenate(rights)
+        if len(pl) > 1 and not (pl[1:] >= pl[:-1]).all():   # a left index out of order: as one sort would give
+            order = np.argsort(pl, kind="stable")
+            pl, pr = pl[order], pr[order]
+        return _pairs(pl, pr)
+
+    def _top(self, shared_by: sparse.csr_matrix, index_a: np.ndarray, index_b: np.ndarray,
+             grams_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each left record's ``top_k`` right records, from the grams each pair shares: most shared
+        grams first; ties: the right name with fewer grams (the closer in length), then the
+        earlier record. Sorted by left record."""
+        shared_by = shared_by.tocsr()
+        if not shared_by.nnz:
+            return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
         right_pos = shared_by.indices.astype(np.int64)
-        pl = index_a[np.repeat(np.arange(na), np.diff(shared_by.indptr))]
+        pl = index_a[np.repeat(np.arange(len(index_a)), np.diff(shared_by.indptr))]
         pr = index_b[right_pos]
         shared = shared_by.data.astype(np.int64)
-        # each left record's top_k right records: most shared grams first; ties: the right name
-        # with fewer grams (the closer in length), then the earlier record
-        grams_r = lengths[keys[na:]][right_pos]
+        grams_r = grams_b[right_pos]
         span = int(index_b.max()) + 1
         top, longest = int(shared.max()) + 1, int(grams_r.max()) + 1
         if (int(pl.max()) + 1) * top * longest * span < 2**62:   # one int64 sort key: 3x faster than lexsort
@@ -149,7 +170,7 @@ class BigramIndex(BaseIndexAlgorithm):
         group_start = np.flatnonzero(np.r_[True, pl[1:] != pl[:-1]])
         rank = np.arange(len(pl)) - np.repeat(group_start, np.diff(np.r_[group_start, len(pl)]))
         keep = rank < self.top_k
-        return _pairs(pl[keep], pr[keep])
+        return pl[keep], pr[keep]
 
 
 class SortedNeighbourIndex(BaseIndexAlgorithm):

@@ -26,9 +26,10 @@ from reconcile.regions import Place
 
 
 class CrawlFilter:
-    """``keep(early)`` for normalize_frame, then ``kept(raw, frame)`` and ``elsewhere(frame)``: the
-    crawled rows that can link or be findings. ``registries``: the two normalised registry frames; ``in_scope``: the
-    resolver's scope test."""
+    """The crawled rows that can link or be findings, in two steps that keep nothing in this object
+    (each may run in another process, on part of the rows): ``keep(early)`` for normalize_frame,
+    then ``elsewhere(frame)``. Then ``kept(raw, crawled, elsewhere)`` remembers what the whole crawl
+    was. ``registries``: the two normalised registry frames; ``in_scope``: the resolver's scope test."""
 
     def __init__(self, registries: list[pd.DataFrame], in_scope: Callable[[Place], bool]) -> None:
         ids: set[str] = set()
@@ -42,42 +43,28 @@ class CrawlFilter:
         self._names = names
         self._provinces = provinces
         self._in_scope = in_scope
-        self._shares_key = pd.Series(dtype=bool)   # per crawled row: id or name key in a registry
         self.platform: pd.Series = pd.Series(dtype=object)   # of every crawled row, kept or not
-        self.unrelated = 0   # rows dropped by __call__: not official, no key shared with a registry
+        self.unrelated = 0   # rows dropped by keep: not official, no key shared with a registry
         self.elsewhere_rows = 0   # rows dropped by elsewhere(): official, in a province no registry covers
 
     def __call__(self, early: pd.DataFrame) -> np.ndarray:
-        """``early``: the crawled rows' normalised platform, account_id, name_key and verified_kind.
-        Keeps nothing in this object (it may run in another process, on part of the rows)."""
+        """``early``: the crawled rows' normalised platform, account_id, name_key and verified_kind."""
         official = ~early["verified_kind"].isin(list(NOT_OFFICIAL)).to_numpy()
         return official | self._shares(early)
 
     def _shares(self, frame: pd.DataFrame) -> np.ndarray:
         return _in(frame["account_id"], self._ids) | _in(frame["name_key"], self._names)
 
-    def kept(self, raw: pd.DataFrame, crawled: pd.DataFrame) -> pd.DataFrame:
-        """After ``normalize_frame(raw, keep=self)``, wherever it ran: remember the platform of every
-        crawled row and how many rows were dropped; ``crawled`` (the rows kept) is returned."""
-        platform = raw["platform"] if "platform" in raw.columns else pd.Series(None, index=raw.index, dtype=object)
-        codes, uniques = pd.factorize(platform.astype(object), use_na_sentinel=True)
-        named = np.empty(len(uniques) + 1, dtype=object)
-        named[: len(uniques)] = [normalize_platform(u)[0] for u in uniques]
-        named[-1] = normalize_platform(None)[0]
-        self.platform = pd.Series(named[codes], index=raw.index)
-        self.unrelated = int(len(raw) - len(crawled))
-        self._shares_key = pd.Series(self._shares(crawled), index=crawled.index)
-        return crawled
-
-    def elsewhere(self, crawled: pd.DataFrame) -> pd.DataFrame:
+    def elsewhere(self, crawled: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         """``crawled`` (the normalised frame of the rows kept) without the official records placed
-        in a province where neither registry files any account and outside the scope: they are
-        not this audit's accounts (never 瞒报漏报 here), and unless an id or name key is shared
-        (kept) a link to them would be a false one. A national sweep is mostly such records."""
+        in a province where neither registry files any account and outside the scope, and how many
+        were dropped: they are not this audit's accounts (never 瞒报漏报 here), and unless an id or
+        name key is shared (kept) a link to them would be a false one. A national sweep is mostly
+        such records."""
         place = crawled[["province", "city", "county"]].astype(object)
         candidate = place["province"].notna() & ~place["province"].isin(list(self._provinces))
         if not candidate.any():
-            return crawled
+            return crawled, 0
         sub = place[candidate]
         codes, triples = pd.factorize(pd.Series(list(zip(sub["province"], sub["city"], sub["county"], strict=True)),
                                                 dtype=object))
@@ -85,11 +72,24 @@ class CrawlFilter:
                               dtype=bool, count=len(triples))[codes]
         drop = np.zeros(len(crawled), dtype=bool)
         drop[np.flatnonzero(candidate.to_numpy())[outside]] = True
-        drop &= ~self._shares_key.reindex(crawled.index, fill_value=False).to_numpy(dtype=bool)
+        drop &= ~self._shares(crawled)
         if not drop.any():
-            return crawled
-        self.elsewhere_rows = int(drop.sum())
-        return crawled[~drop]
+            return crawled, 0
+        return crawled[~drop], int(drop.sum())
+
+    def kept(self, raw: pd.DataFrame, crawled: pd.DataFrame, elsewhere: int) -> pd.DataFrame:
+        """After ``keep`` and ``elsewhere`` on all of ``raw``, wherever they ran: remember the
+        platform of every crawled row and how many rows each step dropped (``elsewhere`` of them by
+        the second); ``crawled`` (the rows left) is returned."""
+        platform = raw["platform"] if "platform" in raw.columns else pd.Series(None, index=raw.index, dtype=object)
+        codes, uniques = pd.factorize(platform.astype(object), use_na_sentinel=True)
+        named = np.empty(len(uniques) + 1, dtype=object)
+        named[: len(uniques)] = [normalize_platform(u)[0] for u in uniques]
+        named[-1] = normalize_platform(None)[0]
+        self.platform = pd.Series(named[codes], index=raw.index)
+        self.elsewhere_rows = elsewhere
+        self.unrelated = int(len(raw) - len(crawled) - elsewhere)
+        return crawled
 
     @property
     def skipped(self) -> dict[str, int]:
