@@ -26,7 +26,8 @@ FINDING_KINDS = ("unfiled", "wrong_type", "deleted_still_registered", "registry_
                  "cert_mismatch", "personal_account", "duplicate_on_platform", "duplicate_filing",
                  "name_inconsistent", "not_crawled")
 STALE_DAYS, ZOMBIE_DAYS = 14, 90          # reconcile's defaults (config.stale_days / zombie_days)
-MULTI_ACCOUNT_PLATFORMS = frozenset({"微信小程序", "移动客户端", "其他"})   # not judged for one-per-platform
+NOT_ONE_PLATFORM = frozenset({"移动客户端", "其他"})   # not judged for one-per-platform
+MULTI_ACCOUNT_PLATFORMS = NOT_ONE_PLATFORM | {"微信小程序"}   # not judged for naming either
 # Header wordings: each generated file picks one variant per column (DOMAIN.md lists them).
 NATIONAL_HEADERS = (
     ("seq", ("序号",)),
@@ -656,7 +657,7 @@ def platform_findings(b: Builder, add: Any, covered: frozenset[str], unfiled: fr
             reg = a.nat if a.dup_src == "national" else a.prov
             assert reg is not None
             add("duplicate_filing", a, [_ref(a.dup_src, reg.row), _ref(a.dup_src, a.dup_row)])
-        if a.platform in MULTI_ACCOUNT_PLATFORMS:
+        if a.platform in NOT_ONE_PLATFORM:
             continue
         if regs and _active(a, inside):
             unit = regs[0].owner_unit                      # the unit as filed (national first)
@@ -664,11 +665,12 @@ def platform_findings(b: Builder, add: Any, covered: frozenset[str], unfiled: fr
         elif is_unfiled and a.unit is not None:
             groups.setdefault((a.unit.owner, a.platform), []).append(a)
     by_unit: dict[str, list[Account]] = {}
-    for (unit, _), accs in groups.items():
-        by_unit.setdefault(unit, []).extend(accs)
-        if len(accs) > 1:
-            for a in accs:
-                add("duplicate_on_platform", a, _all_refs(a))
+    for (unit, plat), accs in groups.items():
+        if plat not in MULTI_ACCOUNT_PLATFORMS:
+            by_unit.setdefault(unit, []).extend(accs)
+        if len(accs) > 1:   # one finding per unit and platform, holding every account's records
+            add("duplicate_on_platform", accs[0], [r for a in accs for r in _all_refs(a)],
+                names=[a.name for a in accs])
     for accs in by_unit.values():
         names = {a.name for a in accs}
         if len(names) < 2 or len({a.platform for a in accs}) < 2:

@@ -256,6 +256,16 @@ def lineage_related(a: str, b: str) -> bool:
     return sb in later.get(a, ()) or sa in later.get(b, ()) or sb in later.get(sa, ()) or sa in later.get(sb, ())
 
 
+def became_part(old: str, new: str) -> bool:
+    """``new`` is a division that took part of ``old``'s area, or all of it ("余杭区" -> "临平区"
+    since 2021, "江干区" -> "钱塘区"); not ``old`` itself. A unit filed under ``old`` and named
+    under ``new`` by a newer record has moved there."""
+    if not old or not new or old == new:
+        return False
+    short = _short_form(new) or new
+    return short != (_short_form(old) or old) and short in successors().get(old, ())
+
+
 def region_label(place: Place) -> str:
     """The label of a place in per-region tables: county, else city, else province, else 未知."""
     return place.county or place.city or place.province or "未知"
@@ -415,7 +425,10 @@ class RegionResolver:
         ctx = base
         pending = []
         for cands in mentions:
-            ok = [c for c in cands if _compatible(c, ctx)]
+            # a later name must fit what is known and one of the places an earlier, still ambiguous
+            # name may be ("萧山区下城乡": 萧山区 or the part that became 钱塘区, never 下城区's 拱墅区)
+            ok = [c for c in cands if _compatible(c, ctx)
+                  and all(any(_compatible(c, e) for e in earlier) for earlier in pending if type(earlier) is not _Town)]
             if not ok:
                 continue  # contradicts what we know: ignore this mention
             if len(ok) > 1:

@@ -15,7 +15,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from reconcile.checks.context import first_text
+from reconcile.checks.context import account_places
 from reconcile.config import Config
 from reconcile.regions import RegionResolver
 from reconcile.result import Finding, RegionSummary
@@ -55,12 +55,9 @@ def _level(place: tuple) -> str | None:
 
 
 def _place_of(view: pd.DataFrame) -> pd.DataFrame:
-    """Per account, its province/city/county (registry values first), None where unknown."""
-    cols = {}
-    for part in ("province", "city", "county"):
-        out = first_text(view, part).astype(object)
-        cols[part] = out.where(out.notna(), None)
-    return pd.DataFrame(cols, index=view.index)
+    """Per account, its province/city/county (``account_places``), None where unknown."""
+    places = account_places(view).astype(object)
+    return places.where(places.notna(), None)
 
 
 def infer_scope(places: pd.DataFrame) -> tuple[str, ...]:

@@ -143,19 +143,25 @@ def test_no_verification_in_the_crawl_is_said_once(tmp_path):
 
 
 def test_duplicate_on_platform_one_unit_two_weibo(tmp_path):
-    """咸宁市公安局 runs two 微博 (平安咸宁 row 2, 咸宁公安 row 3): both reported, each naming the
-    other. Not reported: 通山县公安局's 微博 (another unit, row 4), the unit's two mini programs
-    (rows 5-6), and its 微信公众号 (another platform, row 7)."""
+    """咸宁市公安局 runs two 微博 (平安咸宁 row 2, 咸宁公安 row 3): one finding for the unit, naming
+    both and holding both accounts' records; and two mini programs (rows 5-6): the rule holds on
+    every platform. Not reported: 通山县公安局's 微博 (another unit, row 4), its 微信公众号 (another
+    platform, row 7), and its two apps (rows 8-9: 移动客户端 is no one platform)."""
     regs = [PAXN, ("咸宁公安", "微博", "", "7654321", "市公安局", "市直"),
             ("平安通山", "微博", "", "5550001", "通山县公安局", "通山县"),
             ("咸宁交管", "微信小程序", "", "wxa1", "咸宁市公安局", "市直"),
             ("咸宁出入境", "微信小程序", "", "wxa2", "咸宁市公安局", "市直"),
-            ("平安咸宁", "微信公众号", "订阅号", "paxn", "咸宁市公安局", "市直")]
+            ("平安咸宁", "微信公众号", "订阅号", "paxn", "咸宁市公安局", "市直"),
+            ("咸宁公安APP", "移动客户端", "", "", "咸宁市公安局", "市直"),
+            ("咸宁交警APP", "移动客户端", "", "", "咸宁市公安局", "市直")]
     result = run_case(tmp_path, regs, [crawl(r) for r in regs])
-    got = {(f.name, f.records[0].row) for f in result.findings if f.kind == "duplicate_on_platform"}
-    assert got == {("平安咸宁", 2), ("咸宁公安", 3)}
-    assert all("“咸宁公安”" in f.detail or "“平安咸宁”" in f.detail
-               for f in result.findings if f.kind == "duplicate_on_platform")
+    mini, f = sorted((f for f in result.findings if f.kind == "duplicate_on_platform"), key=lambda f: f.platform != "微信小程序")
+    assert mini.platform == "微信小程序" and {(r.source, r.row) for r in mini.records if r.source == "national"} == {
+        ("national", 5), ("national", 6)}
+    assert {(r.source, r.row) for r in f.records} == {(s, r) for s in ("national", "provincial", "crawled")
+                                                      for r in (2, 3)}
+    assert f.name in ("平安咸宁", "咸宁公安") and "开设2个账号" in f.detail
+    assert "“咸宁公安”" in f.detail and "“平安咸宁”" in f.detail and not f.fails
 
 
 def test_name_inconsistent_across_platforms(tmp_path):
@@ -206,7 +212,7 @@ def test_duplicate_filing_by_a_slip_or_the_units_region_prefix(tmp_path):
 def test_the_verification_settles_which_registry_names_the_unit(tmp_path):
     """平安咸宁 (微博, row 2): the national registry names 咸宁市公安局, the provincial one the
     city's 人民政府办公室; the platform verifies 咸宁市公安局, which settles it, so the unit runs two
-    微博 with 咸宁公安 (row 3): both duplicate_on_platform. 咸宁交通 (row 4) is verified for the
+    微博 with 咸宁公安 (row 3): one duplicate_on_platform. 咸宁交通 (row 4) is verified for the
     city's 融媒体中心, which verifies the accounts it runs for others: the registries' 咸宁市交通运输局
     stands, and with 咸宁交通发布 (row 5) that unit too runs two 微博."""
     from tests.test_checks import write_case
@@ -221,5 +227,6 @@ def test_the_verification_settles_which_registry_names_the_unit(tmp_path):
                ("咸宁交通", "微博", "", "2223334", "咸宁市融媒体中心", "政府机构认证", "正常"),
                ("咸宁交通发布", "微博", "", "2223335", "咸宁市交通运输局", "政府机构认证", "正常")]
     result = run(Config(scope=("咸宁市",), checkpoint=CHECKPOINT), write_case(tmp_path, nat, prov, crawled))
-    got = {(f.name, f.records[0].row) for f in result.findings if f.kind == "duplicate_on_platform"}
-    assert got == {("平安咸宁", 2), ("咸宁公安", 3), ("咸宁交通", 4), ("咸宁交通发布", 5)}
+    got = {frozenset(r.row for r in f.records if r.source == "national")
+           for f in result.findings if f.kind == "duplicate_on_platform"}
+    assert got == {frozenset({2, 3}), frozenset({4, 5})}

@@ -142,9 +142,10 @@ def test_every_phenomenon_is_planted_and_tagged(gen: tuple[Path, dict]) -> None:
     assert truth["phenomena"] == {code: seen.get(code, 0) for code in PHENOMENA}
     by_id = {a["id"]: a for a in truth["accounts"]}
     # a closed old account beside its replacement is not a duplicate
-    dup = {f["account"] for f in truth["findings"] if f["kind"] == "duplicate_on_platform"}
+    dup = {(r["source"], r["row"]) for f in truth["findings"] if f["kind"] == "duplicate_on_platform"
+           for r in f["records"]}
     closed = [a for a in truth["accounts"] if "closed_replaced" in a.get("phenomena", ())]
-    assert closed and not any(a["id"] in dup and "cases" not in a for a in closed)
+    assert closed and not any(("national", a["national_row"]) in dup and "cases" not in a for a in closed)
     # filed as 视频号: wrong_type (应为微信公众号) where crawled, registry_mismatch platform
     other = [a for a in truth["accounts"] if "other_platform_filed" in a.get("phenomena", ())]
     assert other

@@ -11,9 +11,10 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from reconcile.checks.typos import near_one
+from reconcile.checks.typos import near_one, one_typo_apart
 from reconcile.config import Config
 from reconcile.normalize import is_missing
+from reconcile.regions import became_part
 from reconcile.result import Finding, RecordRef
 
 # fields copied from each source frame into the account view, as "{n|p|c}_{field}"
@@ -242,9 +243,11 @@ def date_zh_short(d: object) -> str:
     return f"{d.year}年{d.month}月{d.day}日"  # type: ignore[attr-defined]
 
 
-# Platforms where one unit legitimately runs several accounts (apps, mini programs) or that
-# are not one platform at all: left out of the one-account-per-platform and naming rules.
-MULTI_ACCOUNT_PLATFORMS = frozenset({"微信小程序", "移动客户端", "其他"})
+# Not one platform at all (apps, "other"): left out of the one-account-per-platform rule, which
+# otherwise holds for every platform, mini programs too ("一个单位在同一平台只开设一个政务新媒体账号").
+NOT_ONE_PLATFORM = frozenset({"移动客户端", "其他"})
+# ... and mini programs, named for what they do, not after the unit: left out of the naming rule.
+MULTI_ACCOUNT_PLATFORMS = NOT_ONE_PLATFORM | {"微信小程序"}
 
 
 _NUMERALS = re.compile(r"[0-9零〇一二两三四五六七八九十百千]+")
@@ -259,6 +262,46 @@ def typo_equal(a: str, b: str, min_len: int = 5) -> bool:
             and _NUMERALS.findall(a) == _NUMERALS.findall(b))
 
 
+def account_places(view: pd.DataFrame) -> pd.DataFrame:
+    """Per account, its province/city/county: the national record's, else the provincial, else
+    the crawled one's; but where that county has since lost area to a new division ("余杭区",
+    part of which became 临平区 in 2021) and another record of the account (the platform's
+    current verification, the other registry) names that new division, the newer place: owners
+    are written with the name current when they were filed. A unit moves as a whole: its other
+    accounts there (same county as filed, same owner) move with it, unless the platform verifies a
+    unit of that owner in the old county too (two units of one name, one on each side)."""
+    parts = ("province", "city", "county")
+    first = {part: first_text(view, part) for part in parts}
+    county = first["county"]
+    from reconcile.regions import successors
+
+    split = county.isin(list(successors())).to_numpy(dtype=bool)
+    if split.any():
+        values = {part: first[part].to_numpy(dtype=object).copy() for part in parts}
+        owner = first_text(view, "owner_core").to_numpy(dtype=object)
+        cells = {(p, part): view[f"{p}_{part}"].to_numpy(dtype=object) for p in ("n", "p", "c") for part in parts}
+        moves: dict[tuple[object, object], set[tuple]] = {}   # (old county, owner) -> newer places
+        stays: set[tuple[object, object]] = set()     # ... a verification (current) names the old county
+        own: dict[int, set[tuple]] = {}
+        positions = np.flatnonzero(split).tolist()
+        for pos in positions:
+            old, key = values["county"][pos], (values["county"][pos], owner[pos])
+            newer = {tuple(cells[(p, part)][pos] for part in parts) for p in ("n", "p", "c")}
+            own[pos] = {pl for pl in newer if isinstance(pl[2], str) and became_part(old, pl[2])}
+            moves.setdefault(key, set()).update(own[pos])
+            if isinstance(cells[("c", "county")][pos], str) and cells[("c", "county")][pos] == old:
+                stays.add(key)
+        # a unit moves, not an account: its accounts none of whose records names the new place move
+        # too, unless a verification shows a unit of that name still in the old county
+        for pos in positions:
+            key = (values["county"][pos], owner[pos])
+            newer = own[pos] or (moves.get(key, set()) if key not in stays and isinstance(owner[pos], str) else set())
+            if len(newer) == 1:
+                (values["province"][pos], values["city"][pos], values["county"][pos]), = newer
+        first = {part: pd.Series(values[part], index=view.index, dtype=object) for part in parts}
+    return pd.DataFrame(first, index=view.index)
+
+
 def unit_keys(view: pd.DataFrame, fold_typos: bool = True) -> pd.Series:
     """Per account, the unit that runs it: its place (province/city/county) + owner core
     (registry values first); NA when no owner is known.
@@ -270,8 +313,8 @@ def unit_keys(view: pd.DataFrame, fold_typos: bool = True) -> pd.Series:
     中堰财政所, stay two units even when one is seen once).
     """
     owner = first_text(view, "owner_core") if fold_typos else _agreed_owner(view)
-    place = (first_text(view, "province").fillna("") + "|" + first_text(view, "city").fillna("") + "|"
-             + first_text(view, "county").fillna(""))
+    places = account_places(view)
+    place = places["province"].fillna("") + "|" + places["city"].fillna("") + "|" + places["county"].fillna("")
     ok = owner.notna()
     records = pd.concat([pd.DataFrame({"place": place, "owner": view[f"{p}_owner_core"]}) for p in ("n", "p", "c")])
     records = records[records["owner"].notna() & (records["owner"] != "")]
@@ -292,28 +335,59 @@ def _agreed_owner(view: pd.DataFrame) -> pd.Series:
     the one the verification names too; the verification alone where no registry names one. NA
     where the sources disagree otherwise, or the unit is a 融媒体中心 (it files for others): who
     runs the account is in doubt. A verification naming a 融媒体中心 is no evidence either way
-    (it verifies the accounts it runs for its county's units)."""
+    (it verifies the accounts it runs for its county's units), nor is a registry naming one
+    beside a registry naming another unit (it filed for that unit).
+
+    The records of one account naming one unit with a slip ("东陈镇综合文化站" / "东陈震综合文化站")
+    name one unit: its spelling is the one written most often across all records (the
+    verification's on a tie, else in doubt). Two accounts' owners one slip apart stay two units
+    (中岭财政所, 中堰财政所): this only reconciles the records of one account."""
     n, p, c = (view[f"{s}_owner_core"].to_numpy(dtype=object) for s in ("n", "p", "c"))
     crawled_only = ~present(view, "n_row").to_numpy() & ~present(view, "p_row").to_numpy()
     official = ((view["c_link"] == "match").fillna(False).to_numpy(dtype=bool) | crawled_only) & view["c_verified_kind"].isin(
         ["government", "institution"]).to_numpy(dtype=bool)
     n_ok, p_ok, c_ok = (_present_values(x) for x in (n, p, c))
     n, p, c = (np.where(ok, x, "") for ok, x in ((n_ok, n), (p_ok, p), (c_ok, c)))
-    c_agent = pd.Series(c, dtype=object).str.endswith(AGENT_SUFFIX, na=False).to_numpy(dtype=bool)
+    n_agent, p_agent, c_agent = (pd.Series(x, dtype=object).str.endswith(AGENT_SUFFIX, na=False).to_numpy(dtype=bool)
+                                 for x in (n, p, c))
+    both = n_ok & p_ok
+    n_ok, p_ok = n_ok & ~(both & n_agent & ~p_agent), p_ok & ~(both & p_agent & ~n_agent)
     verified = official & c_ok & ~(c_agent & (n_ok | p_ok))
     agree = n_ok & p_ok & (n == p)
     out = np.where(agree | (n_ok & ~p_ok), n, np.where(~n_ok & p_ok, p, None))
     # the platform's verification names the unit too: where it names another one, who runs the
     # account is in doubt; where the registries disagree, it settles which is right
+    doubt = (verified & (out != None) & (out != c)) | (n_ok & p_ok & ~agree)  # noqa: E711
     out = np.where(verified & (out != c), None, out)
     settled = verified & n_ok & p_ok & ~agree & ((c == n) | (c == p))
     out = np.where(settled, c, out)
     out = np.where(verified & ~n_ok & ~p_ok, c, out)
+    _settle_slips(out, np.flatnonzero(doubt & ~settled), (n, n_ok), (p, p_ok), (c, verified))
     # a 融媒体中心 files and verifies accounts for other units of its county: not evidence of the unit
     agent = pd.Series(out, dtype=object).str.endswith(AGENT_SUFFIX, na=False).to_numpy(dtype=bool)
     out = np.where(agent, None, out)
     out[out == ""] = None
     return pd.Series(out, index=view.index, dtype=object)
+
+
+def _settle_slips(out: np.ndarray, positions: np.ndarray, *sources: tuple[np.ndarray, np.ndarray]) -> None:
+    """At ``positions`` (accounts whose records name different owners), where all the owners named
+    are one slip apart, the spelling written most often across every record of the view; on a tie
+    the verification's (the last source), else left in doubt (None). In place."""
+    if not len(positions):
+        return
+    counts = pd.Series(np.concatenate([x[ok] for x, ok in sources])).value_counts()
+    verification = sources[-1]
+    for pos in positions.tolist():
+        named = list(dict.fromkeys(x[pos] for x, ok in sources if ok[pos]))
+        if len(named) < 2 or not all(one_typo_apart(a, b) for i, a in enumerate(named) for b in named[i + 1:]):
+            continue
+        ranked = sorted(named, key=lambda x: -int(counts.get(x, 0)))
+        top = [x for x in ranked if counts.get(x, 0) == counts.get(ranked[0], 0)]
+        if len(top) == 1:
+            out[pos] = top[0]
+        elif verification[1][pos] and verification[0][pos] in top:
+            out[pos] = verification[0][pos]
 
 
 def _typo_spellings(records: pd.DataFrame) -> dict[str, str]:

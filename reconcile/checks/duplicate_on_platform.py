@@ -4,7 +4,8 @@ accounts on one platform ("一个单位在同一平台只开设一个政务新�
 A unit is its region plus its owner name with the region prefix removed ("咸宁市公安局" and
 "市公安局" are one unit; "通山县公安局" is another), spelt exactly: a one-character difference
 may be a typo, or two sub-units (三门县财政局中岭财政所, 中堰财政所), and a false 同一平台开设多个
-账号 is worse than a missed one. Mini programs and apps are left out: a unit may run several.
+账号 is worse than a missed one. The rule holds on every platform, mini programs too; apps (移动客户端)
+and "其他" are no one platform.
 Not a duplicate: an account filed in only one registry next to one filed only in the other
 (the same account the linking could not join: that pair is a registry matter), and an account
 the platform shows closed next to its replacement, and two records of one unit with names one
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile.checks.context import (
-    MULTI_ACCOUNT_PLATFORMS,
+    NOT_ONE_PLATFORM,
     CheckContext,
     shared_unit_keys,
 )
@@ -34,7 +35,7 @@ def check(ctx: CheckContext) -> list[Finding]:
     platform = ctx.first("platform")
     name = ctx.first("name")
     unit = shared_unit_keys(ctx, fold_typos=False)
-    ok = operating_accounts(ctx) & unit.notna() & platform.notna() & ~platform.isin(list(MULTI_ACCOUNT_PLATFORMS))
+    ok = operating_accounts(ctx) & unit.notna() & platform.notna() & ~platform.isin(list(NOT_ONE_PLATFORM))
     out: list[Finding] = []
     frame = pd.DataFrame({"_unit": unit[ok], "_platform": platform[ok], "_name": name[ok],
                           "_pos": np.flatnonzero(ok.to_numpy())})
@@ -55,10 +56,11 @@ def check(ctx: CheckContext) -> list[Finding]:
         plat = key[1]
         names = [names_all[i] for i in members]
         rows = list(ctx.rows_at(positions[members]))
-        for k, row in enumerate(rows):
-            others = "、".join(f"“{n}”" for j, n in enumerate(names) if j != k)
-            detail = f"同一主办单位在{plat}开设{len(members)}个账号，另有{others}"
-            out.append(ctx.finding(CODE, row, detail, ctx.refs(row), correction="同一平台只保留一个账号"))
+        lead = max(range(len(rows)), key=lambda k: (int(sources[positions[members[k]]]), -k))
+        listed = "、".join(f"“{n}”" for n in names)
+        detail = f"同一主办单位在{plat}开设{len(members)}个账号：{listed}"
+        refs = tuple(dict.fromkeys(r for row in rows for r in ctx.refs(row)))
+        out.append(ctx.finding(CODE, rows[lead], detail, refs, correction="同一平台只保留一个账号"))
     return out
 
 
