@@ -148,3 +148,30 @@ def test_crawled_record_held_by_a_doubtful_link_is_judged_by_its_own_place(tmp_p
     assert 4 in held   # a doubtful candidate of the filed account
     unfiled = {(f.name, f.region) for f in result.findings if f.kind == "unfiled"}
     assert unfiled == {("通山应急", "咸宁市")}
+
+
+def test_not_found_on_a_complete_crawl_of_a_platform_registries_confuse(tmp_path):
+    """崇阳文旅 is filed as 微信视频号 (row 5) and not on the 视频号 crawl, declared complete. Registries
+    file 公众号 as 视频号, and the 公众号 crawl is partial: the account may be there, so it is only
+    未采集到(需核实). With the 公众号 crawl complete too, the deletion is inferred."""
+    seen = ("咸宁发布", "微信视频号", "", "sph01", "咸宁市人民政府办公室", "市直", "正常")
+    missing = ("崇阳文旅", "微信视频号", "", "", "崇阳县文化和旅游局", "崇阳县", "正常运营")
+    reg = BASE + [seen, missing]
+    crawled = [crawl_row(r) for r in BASE + [seen]]
+    partial = run_case(tmp_path / "partial", reg, reg, crawled, complete_platforms=("微信视频号",))
+    (f,) = [f for f in partial if f[2] == "崇阳文旅"]
+    assert f == ("not_crawled", None, "崇阳文旅", (("national", 5), ("provincial", 5)))
+    complete = run_case(tmp_path / "complete", reg, reg, crawled, complete_platforms=("微信视频号", "微信公众号"))
+    assert ("deleted_still_registered", None, "崇阳文旅", (("national", 5), ("provincial", 5))) in complete
+
+
+def test_a_province_unit_is_not_a_county_unit_of_the_same_name(tmp_path):
+    """湖北医保 (湖北省医疗保障局, 省本级) is only in the national registry, 医保 (通山县医疗保障局)
+    only in the provincial one: stripped of their places both are "医保" of a "医疗保障局", but a
+    record of the province itself and one in a county are two units, so two accounts, each filed
+    in one registry."""
+    province = ("湖北医保", "快手", "", "", "湖北省医疗保障局", "省本级", "正常")
+    county = ("医保", "快手", "", "", "通山县医疗保障局", "通山县", "正常")
+    got = run_case(tmp_path, BASE + [province], BASE + [county], [crawl_row(r) for r in BASE], scope=("湖北省",))
+    mismatch = {(name, recs) for kind, _, name, recs in got if kind == "registry_mismatch"}
+    assert mismatch == {("湖北医保", (("national", 4),)), ("医保", (("provincial", 4),))}, got

@@ -267,39 +267,65 @@ def account_places(view: pd.DataFrame) -> pd.DataFrame:
     the crawled one's; but where that county has since lost area to a new division ("余杭区",
     part of which became 临平区 in 2021) and another record of the account (the platform's
     current verification, the other registry) names that new division, the newer place: owners
-    are written with the name current when they were filed. A unit moves as a whole: its other
-    accounts there (same county as filed, same owner) move with it, unless the platform verifies a
-    unit of that owner in the old county too (two units of one name, one on each side)."""
+    are written with the name current when they were filed.
+
+    A unit moves as a whole, and a division is split by its towns: an account with no newer
+    record of its own moves with the unit's other accounts (same county as filed, same owner),
+    else with its town's (the town its owner names, "岭鹤镇", "司法局岭鹤司法所"), where two or
+    more of that town's accounts name the new division, none another one, and no verification
+    shows that unit or town still in the old county (two of one name, one on each side)."""
     parts = ("province", "city", "county")
     first = {part: first_text(view, part) for part in parts}
-    county = first["county"]
     from reconcile.regions import successors
 
-    split = county.isin(list(successors())).to_numpy(dtype=bool)
-    if split.any():
-        values = {part: first[part].to_numpy(dtype=object).copy() for part in parts}
-        owner = first_text(view, "owner_core").to_numpy(dtype=object)
-        cells = {(p, part): view[f"{p}_{part}"].to_numpy(dtype=object) for p in ("n", "p", "c") for part in parts}
-        moves: dict[tuple[object, object], set[tuple]] = {}   # (old county, owner) -> newer places
-        stays: set[tuple[object, object]] = set()     # ... a verification (current) names the old county
-        own: dict[int, set[tuple]] = {}
-        positions = np.flatnonzero(split).tolist()
-        for pos in positions:
-            old, key = values["county"][pos], (values["county"][pos], owner[pos])
-            newer = {tuple(cells[(p, part)][pos] for part in parts) for p in ("n", "p", "c")}
-            own[pos] = {pl for pl in newer if isinstance(pl[2], str) and became_part(old, pl[2])}
-            moves.setdefault(key, set()).update(own[pos])
-            if isinstance(cells[("c", "county")][pos], str) and cells[("c", "county")][pos] == old:
+    split = first["county"].isin(list(successors())).to_numpy(dtype=bool)
+    if not split.any():
+        return pd.DataFrame(first, index=view.index)
+    values = {part: first[part].to_numpy(dtype=object).copy() for part in parts}
+    owner = first_text(view, "owner_core").to_numpy(dtype=object)
+    cells = {(p, part): view[f"{p}_{part}"].to_numpy(dtype=object) for p in ("n", "p", "c") for part in parts}
+    positions = np.flatnonzero(split).tolist()
+    keys: dict[int, list[tuple[object, ...]]] = {}
+    own: dict[int, set[tuple]] = {}
+    moves: dict[tuple[object, ...], list[tuple]] = {}    # (old county, unit or town) -> newer places seen
+    stays: set[tuple[object, ...]] = set()               # ... a verification (current) names the old county
+    for pos in positions:
+        old, text = values["county"][pos], owner[pos]
+        town = _town_of(text)
+        keys[pos] = [(old, "unit", text)] if isinstance(text, str) else []   # the unit, then its town
+        keys[pos] += [(old, "town", town)] if town else []
+        newer = {tuple(cells[(p, part)][pos] for part in parts) for p in ("n", "p", "c")}
+        own[pos] = {pl for pl in newer if isinstance(pl[2], str) and became_part(old, pl[2])}
+        verified_county = cells[("c", "county")][pos]
+        for key in keys[pos]:
+            moves.setdefault(key, []).extend(own[pos])
+            if isinstance(verified_county, str) and verified_county == old:
                 stays.add(key)
-        # a unit moves, not an account: its accounts none of whose records names the new place move
-        # too, unless a verification shows a unit of that name still in the old county
-        for pos in positions:
-            key = (values["county"][pos], owner[pos])
-            newer = own[pos] or (moves.get(key, set()) if key not in stays and isinstance(owner[pos], str) else set())
-            if len(newer) == 1:
-                (values["province"][pos], values["city"][pos], values["county"][pos]), = newer
-        first = {part: pd.Series(values[part], index=view.index, dtype=object) for part in parts}
-    return pd.DataFrame(first, index=view.index)
+    for pos in positions:
+        newer = own[pos]
+        for key in keys[pos]:
+            if newer:
+                break
+            seen = moves.get(key, [])
+            least = 2 if key[1] == "town" else 1
+            if key not in stays and len(set(seen)) == 1 and len(seen) >= least:
+                newer = set(seen)
+        if len(newer) == 1:
+            (values["province"][pos], values["city"][pos], values["county"][pos]), = newer
+    return pd.DataFrame({part: pd.Series(values[part], index=view.index, dtype=object) for part in parts},
+                        index=view.index)
+
+
+# the town an owner names: "岭鹤镇白柳村民委员会", "下岭街道…", "司法局岭鹤司法所" (an owner core:
+# the region prefix already gone)
+_TOWN_OF_OWNER = re.compile(r"^(?:[^局镇乡街]{1,8}局)?([\u4e00-\u9fff]{2,3}?)(?:街道|镇|乡|司法所|财政所|市场监管所|派出所|文化站|卫生院)")
+
+
+def _town_of(owner: object) -> str | None:
+    if not isinstance(owner, str):
+        return None
+    m = _TOWN_OF_OWNER.match(owner)
+    return m.group(1) if m else None
 
 
 def unit_keys(view: pd.DataFrame, fold_typos: bool = True) -> pd.Series:

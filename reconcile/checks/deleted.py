@@ -7,7 +7,9 @@ so not being found is evidence of deletion only where the crawl of that platform
 complete (``[checks] complete_platforms``):
 - the crawled record (an accepted link) says 已注销 / 不存在 / 封禁: deleted_still_registered;
 - registered as operating on a complete platform and not found (no link at all, and no crawled
-  record resembling it: ``c_lookalike``): deleted_still_registered, marked as inferred (confidence 0.8);
+  record resembling it: ``c_lookalike``), unless the account may really be on another platform
+  crawled only in part (registries file a 公众号 as 视频号, a 小程序 as 公众号: ``FILED_FOR``):
+  deleted_still_registered, marked as inferred (confidence 0.8);
 - registered as operating on a platform crawled only in part and not found, or on a complete one
   where a crawled record resembles it: not_crawled, a non-failing list for the clerk to check
   (未采集到，需核实);
@@ -46,17 +48,33 @@ def _findings(ctx: CheckContext) -> dict[str, list[Finding]]:
             out[CODE].append(ctx.finding(CODE, row, detail, ctx.refs(row, (*active, "crawled"))))
             continue
         plat = row.get("n_platform") if isinstance(row.get("n_platform"), str) else row.get("p_platform")
-        if plat in complete and not row.get("c_lookalike"):
+        elsewhere = _elsewhere(plat, ctx, complete)
+        if plat in complete and not row.get("c_lookalike") and elsewhere is None:
             detail = f"{plat}已完整采集，未找到该账号，{regs}仍为正常运营（推断已注销，请核实）"
             out[CODE].append(ctx.finding(CODE, row, detail, ctx.refs(row, tuple(active)), confidence=0.8))
         else:
             share = coverage.get(plat, {}).get("rate")
             reach = f"（本次采集覆盖该平台约{share:.0%}的备案账号）" if share is not None else ""
             like = "；另有可能是同一账号的记录（见待人工核实或采集名单）" if row.get("c_lookalike") else ""
+            if plat in complete and not like and elsewhere:
+                like = f"；可能备案平台有误，账号实为{elsewhere}（该平台未完整采集）"
             detail = f"平台采集中未找到该账号{reach}{like}，{regs}仍为正常运营，需核实是否仍在运营"
             out[NOT_CRAWLED].append(ctx.finding(NOT_CRAWLED, row, detail, ctx.refs(row, tuple(active)),
                                                 confidence=0.5))
     return out
+
+
+# DOMAIN.md: registries file a 公众号 as 视频号, and a 小程序 as 公众号: an account filed on the
+# first platform may really be on the second
+FILED_FOR = {"微信视频号": "微信公众号", "微信公众号": "微信小程序"}
+
+
+def _elsewhere(platform: str, ctx: CheckContext, complete: set[str]) -> str | None:
+    """The platform an account filed on ``platform`` may really be on, where the crawl reached that
+    platform only in part: not being on a complete 视频号 crawl is no deletion when the account
+    may be the 公众号 a partial crawl missed. None when there is no such doubt."""
+    other = FILED_FOR.get(platform)
+    return other if other in ctx.crawled_platforms and other not in complete else None
 
 
 def check(ctx: CheckContext) -> list[Finding]:

@@ -56,6 +56,10 @@ def prepare(df: pd.DataFrame, strip_region: Callable[[str], str],
     out["imposter_risk"] = (out["verified_kind"].isin(list(_UNOFFICIAL)) & out["platform"].isin(list(_IMPOSTER_PLATFORMS))
                             ).map({True: "1", False: None})
     out["platform_family"] = out["platform"].map(lambda p: _FAMILY.get(p, p) if isinstance(p, str) else p)
+    # a record placed at the province itself (省本级, "浙江省医疗保障局") and one placed in a city are
+    # two units, whatever their names share once the place is stripped ("医保", "医疗保障局")
+    known_province, known_city = out["province"].notna(), out["city"].notna() | out["county"].notna()
+    out["tier"] = np.where(known_city, "local", np.where(known_province, "province", None))
     ids = out["account_id"].astype("string").str.strip().str.lower()
     out["id_cmp"] = ids.where(ids.str.len() > 0)
     out["id_kind"] = np.where(out["id_cmp"].isna(), None,
@@ -76,9 +80,46 @@ def _map_unique(s: pd.Series, fn: Callable) -> pd.Series:
     return s.map(table)
 
 
-def _link_pairs(left: pd.DataFrame, right: pd.DataFrame, settings: LinkSettings) -> tuple[pd.DataFrame, int]:
-    """Every candidate pair of two prepared frames with its score."""
+# DOMAIN.md: a registry files a 公众号 as 视频号, and a 小程序 as 公众号. A registry record and a
+# crawled one on sibling platforms are one account only that way round: a unit's 视频号 beside
+# its filed 公众号 of the same name is its second account, not the filing.
+FILED_AS_SEEN_ON = frozenset({("微信视频号", "微信公众号"), ("微信公众号", "微信小程序")})
+
+
+def _filing_direction(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFrame) -> pd.MultiIndex:
+    """Drop registry ↔ crawl pairs on two sibling platforms other than the way registries confuse
+    them (FILED_AS_SEEN_ON); the same id keeps a pair whatever the platforms."""
+    if not len(pairs):
+        return pairs
+    li = left.index.get_indexer(pairs.get_level_values(0))    # labels -> positions
+    ri = right.index.get_indexer(pairs.get_level_values(1))
+
+    def column(frame: pd.DataFrame, name: str, at: np.ndarray) -> np.ndarray:
+        return frame[name].astype(object).fillna("").to_numpy(dtype=object)[at]
+
+    lp, rp = column(left, "platform", li), column(right, "platform", ri)
+    pos = np.flatnonzero(lp != rp)
+    if not len(pos):
+        return pairs
+    lp, rp = lp[pos], rp[pos]
+    allowed = np.fromiter(((a, b) in FILED_AS_SEEN_ON for a, b in zip(lp.tolist(), rp.tolist(), strict=True)),
+                          dtype=bool, count=len(pos))
+    lid, rid = column(left, "id_cmp", li[pos]), column(right, "id_cmp", ri[pos])
+    same_id = (lid == rid) & (lid != "")
+    fam_l, fam_r = column(left, "platform_family", li[pos]), column(right, "platform_family", ri[pos])
+    sibling = (fam_l == fam_r) & (fam_l != "")
+    keep = np.ones(len(pairs), dtype=bool)
+    keep[pos] = ~sibling | allowed | same_id
+    return pairs[keep]
+
+
+def _link_pairs(left: pd.DataFrame, right: pd.DataFrame, settings: LinkSettings,
+                crawl: bool = False) -> tuple[pd.DataFrame, int]:
+    """Every candidate pair of two prepared frames with its score; ``crawl``: the right frame is
+    the crawl (pairs on sibling platforms only the way registries confuse them)."""
     pairs = candidate_pairs(left, right)
+    if crawl:
+        pairs = _filing_direction(pairs, left, right)
     if len(pairs) == 0:
         return pd.DataFrame({"left": pd.Series(dtype=np.int64), "right": pd.Series(dtype=np.int64),
                              "score": pd.Series(dtype=float), "weight": pd.Series(dtype=float), "exact": pd.Series(dtype=np.int8),
@@ -212,7 +253,7 @@ def _apply_decisions(pairs: pd.DataFrame, left: str, right: str,
 
 # every column candidates.candidate_pairs and score.compare read
 COMPARED_COLUMNS = ("platform", "platform_family", "imposter_risk", "account_type", "account_id", "name_key", "name_core", "name_places", "owner_norm", "owner_core",
-                    "id_cmp", "id_kind", "city", "county", "verified_kind")
+                    "id_cmp", "id_kind", "province", "city", "county", "tier", "verified_kind")
 
 
 def _same_as_partner(national: pd.DataFrame, provincial: pd.DataFrame, linked_n: np.ndarray,
@@ -267,13 +308,13 @@ def link_accounts(national: pd.DataFrame, provincial: pd.DataFrame, crawled: pd.
         # field that candidates and comparisons read would score exactly as that partner
         # against every crawled record
         same = _same_as_partner(national, provincial, linked["left"].to_numpy(), linked["right"].to_numpy())
-        pc, n3 = _link_pairs(provincial[~same], crawled, settings)
+        pc, n3 = _link_pairs(provincial[~same], crawled, settings, crawl=True)
         step(2, 3)
         return np_kept, pc, (n1, n3)
 
     # Stage 2 (national half): national ↔ crawled needs nothing from stage 1
     (np_kept, pc, (n1, n3)), (nc, n2) = together(
-        registries_then_provincial_crawled, partial(_link_pairs, national, crawled, settings),
+        registries_then_provincial_crawled, partial(_link_pairs, national, crawled, settings, crawl=True),
         crashed="关联账号的子进程意外退出")
     step(3, 3)
     np_links = np_kept[np_kept["score"].to_numpy() >= settings.match_threshold]

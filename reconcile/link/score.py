@@ -40,6 +40,8 @@ def compare(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFrame) -> pd
     cmp.add(ExactAgree("platform_family", "platform_family", label="same_family"))
     cmp.add(ExactAgree("account_type", "account_type", label="same_type"))
     cmp.add(Either("imposter_risk", "imposter_risk", label="imposter_risk"))
+    cmp.add(ExactAgree("province", "province", label="same_province"))
+    cmp.add(ExactAgree("tier", "tier", label="same_tier"))
     cmp.add(ExactAgree("city", "city", label="same_city"))
     cmp.add(ExactAgree("county", "county", label="same_county"))
     cmp.add(LineageRelated("county", "county", label="county_lineage"))

@@ -15,8 +15,8 @@ the data decide, on a tiny one the priors keep EM from wandering.
 
 Hard negatives stay vetoes outside the model: two different numbers in the names
 ("一大队"/"二大队"), two different places ("平安通山"/"平安崇阳"), records placed in different
-counties or cities. An account keeps its id for life, so the same id on the same platform
-overrides them.
+provinces, counties or cities, or one at the province itself (省本级) and one in a city. An
+account keeps its id for life, so the same id on the same platform overrides them.
 """
 
 from __future__ import annotations
@@ -92,12 +92,16 @@ def _cut(values: np.ndarray, cuts: tuple[float, ...]) -> np.ndarray:
 
 
 def vetoed(features: pd.DataFrame) -> np.ndarray:
-    """Hard negatives: different numbers or places in the names, different counties/cities (a county
-    and the one it became are not different), unless the same id on the same platform says it is one
+    """Hard negatives: different numbers or places in the names, different provinces/counties/cities
+    (a county and the one it became are not different), a record of the province itself (省本级)
+    against one placed in a city, unless the same id on the same platform says it is one
     account."""
     f = features
     lineage = f["county_lineage"].to_numpy() == 1.0 if "county_lineage" in f else np.zeros(len(f), dtype=bool)
     region = (f["same_city"].to_numpy() == 0.0) | ((f["same_county"].to_numpy() == 0.0) & ~lineage)
+    for column in ("same_province", "same_tier"):   # another province; the province itself vs a city in it
+        if column in f:
+            region |= f[column].to_numpy() == 0.0
     conflict = (f["numeral_conflict"].to_numpy() == 1.0) | (f["place_conflict"].to_numpy() == 1.0) | region
     strong = (f["id"].to_numpy() == 1.0) & (f["same_platform"].to_numpy() == 1.0)
     return conflict & ~strong
