@@ -15,7 +15,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from reconcile.checks.context import account_places
+from reconcile.checks.context import PLACE_PARTS, account_places
 from reconcile.config import Config
 from reconcile.regions import RegionResolver
 from reconcile.result import Finding, RegionSummary
@@ -75,13 +75,16 @@ def infer_scope(places: pd.DataFrame) -> tuple[str, ...]:
 
 def label_regions(view: pd.DataFrame, resolver: RegionResolver, scope: tuple[str, ...],
                   config: Config | None = None) -> pd.DataFrame:
-    """Add ``region_label`` and ``in_scope`` to the account view (a copy).
+    """Add ``region_label``, ``in_scope`` and the account's place (``place_province`` …, see
+    ``account_places``) to the account view (a copy).
 
     ``config.region_level`` forces the level of the rows (county: counties + 市直; city: cities +
     省本级); ``config.region_names`` renames a label, or gives accounts whose region column
     reads a listed text (e.g. "示范区") a row of their own."""
     out = view.copy(deep=False)   # only columns are added: no need to copy the data
     places = _place_of(out)
+    for part in PLACE_PARTS:   # the unit keys of the checks read the same places
+        out[f"place_{part}"] = places[part]
     scope_places = [tuple(resolver.resolve(name, None)) for name in scope]
     scope_places = [sp for sp in scope_places if _level(sp)]
     levels = {_level(sp) for sp in scope_places}

@@ -262,6 +262,9 @@ def typo_equal(a: str, b: str, min_len: int = 5) -> bool:
             and _NUMERALS.findall(a) == _NUMERALS.findall(b))
 
 
+PLACE_PARTS = ("province", "city", "county")
+
+
 def account_places(view: pd.DataFrame) -> pd.DataFrame:
     """Per account, its province/city/county: the national record's, else the provincial, else
     the crawled one's; but where that county has since lost area to a new division ("余杭区",
@@ -339,7 +342,10 @@ def unit_keys(view: pd.DataFrame, fold_typos: bool = True) -> pd.Series:
     中堰财政所, stay two units even when one is seen once).
     """
     owner = first_text(view, "owner_core") if fold_typos else _agreed_owner(view)
-    places = account_places(view)
+    if all(f"place_{part}" in view.columns for part in PLACE_PARTS):   # summary.label_regions put them there
+        places = pd.DataFrame({part: view[f"place_{part}"] for part in PLACE_PARTS}, index=view.index)
+    else:
+        places = account_places(view)
     place = places["province"].fillna("") + "|" + places["city"].fillna("") + "|" + places["county"].fillna("")
     ok = owner.notna()
     records = pd.concat([pd.DataFrame({"place": place, "owner": view[f"{p}_owner_core"]}) for p in ("n", "p", "c")])
