@@ -60,6 +60,9 @@ STATUSES: Final = ("active", "closed", "not_found", "banned", "unknown")
 STATUS_LABELS: Final = {
     "active": "正常运营", "closed": "已注销", "not_found": "不存在", "banned": "已封禁", "unknown": "未知",
 }
+# DOMAIN.md: registries file a 公众号 as 视频号, and a 小程序 as 公众号: an account filed on the first
+# platform may really be on the second (never the other way round)
+FILED_FOR: Final = {"微信视频号": "微信公众号", "微信公众号": "微信小程序"}
 GONE_STATUSES: Final = frozenset({"closed", "not_found", "banned"})
 VERIFIED_KINDS: Final = ("government", "institution", "enterprise", "personal", "none", "unknown")
 VERIFIED_LABELS: Final = {

@@ -14,7 +14,7 @@ from rapidfuzz.distance import Levenshtein
 from reconcile.checks.typos import near_one, one_typo_apart
 from reconcile.config import Config
 from reconcile.normalize import is_missing
-from reconcile.regions import became_part
+from reconcile.regions import became_part, successors
 from reconcile.result import Finding, RecordRef
 
 # fields copied from each source frame into the account view, as "{n|p|c}_{field}"
@@ -277,10 +277,8 @@ def account_places(view: pd.DataFrame) -> pd.DataFrame:
     else with its town's (the town its owner names, "岭鹤镇", "司法局岭鹤司法所"), where two or
     more of that town's accounts name the new division, none another one, and no verification
     shows that unit or town still in the old county (two of one name, one on each side)."""
-    parts = ("province", "city", "county")
+    parts = PLACE_PARTS
     first = {part: first_text(view, part) for part in parts}
-    from reconcile.regions import successors
-
     split = first["county"].isin(list(successors())).to_numpy(dtype=bool)
     if not split.any():
         return pd.DataFrame(first, index=view.index)

@@ -8,7 +8,7 @@ complete (``[checks] complete_platforms``):
 - the crawled record (an accepted link) says 已注销 / 不存在 / 封禁: deleted_still_registered;
 - registered as operating on a complete platform and not found (no link at all, and no crawled
   record resembling it: ``c_lookalike``), unless the account may really be on another platform
-  crawled only in part (registries file a 公众号 as 视频号, a 小程序 as 公众号: ``FILED_FOR``):
+  crawled only in part (registries file a 公众号 as 视频号, a 小程序 as 公众号: ``schema.FILED_FOR``):
   deleted_still_registered, marked as inferred (confidence 0.8);
 - registered as operating on a platform crawled only in part and not found, or on a complete one
   where a crawled record resembles it: not_crawled, a non-failing list for the clerk to check
@@ -23,7 +23,7 @@ import pandas as pd
 from reconcile.checks.context import CheckContext
 from reconcile.checks.observed import crawl_coverage, registered_active, registered_platform, still_active
 from reconcile.result import Finding
-from reconcile.schema import GONE_STATUSES, SOURCE_LABELS, STATUS_LABELS
+from reconcile.schema import FILED_FOR, GONE_STATUSES, SOURCE_LABELS, STATUS_LABELS
 
 CODE = "deleted_still_registered"
 NOT_CRAWLED = "not_crawled"
@@ -62,11 +62,6 @@ def _findings(ctx: CheckContext) -> dict[str, list[Finding]]:
             out[NOT_CRAWLED].append(ctx.finding(NOT_CRAWLED, row, detail, ctx.refs(row, tuple(active)),
                                                 confidence=0.5))
     return out
-
-
-# DOMAIN.md: registries file a 公众号 as 视频号, and a 小程序 as 公众号: an account filed on the
-# first platform may really be on the second
-FILED_FOR = {"微信视频号": "微信公众号", "微信公众号": "微信小程序"}
 
 
 def _elsewhere(platform: str, ctx: CheckContext, complete: set[str]) -> str | None:

@@ -27,6 +27,7 @@ from reconcile.config import LinkSettings
 from reconcile.link.candidates import candidate_pairs
 from reconcile.link.score import Scored, assign_one_to_one, compare, score
 from reconcile.normalize import NOT_OFFICIAL
+from reconcile.schema import FILED_FOR
 
 ACCOUNT_COLUMNS = ("n", "p", "c", "np_score", "np_link", "c_score", "c_link", "np_why", "c_why", "c_lookalike")
 # pairs scored in this band get the evidence behind their score written out (待人工核实 shows it)
@@ -80,10 +81,10 @@ def _map_unique(s: pd.Series, fn: Callable) -> pd.Series:
     return s.map(table)
 
 
-# DOMAIN.md: a registry files a 公众号 as 视频号, and a 小程序 as 公众号. A registry record and a
-# crawled one on sibling platforms are one account only that way round: a unit's 视频号 beside
-# its filed 公众号 of the same name is its second account, not the filing.
-FILED_AS_SEEN_ON = frozenset({("微信视频号", "微信公众号"), ("微信公众号", "微信小程序")})
+# A registry record and a crawled one on sibling platforms are one account only the way registries
+# confuse them (schema.FILED_FOR): a unit's 视频号 beside its filed 公众号 of the same name is its
+# second account, not the filing.
+FILED_AS_SEEN_ON = frozenset(FILED_FOR.items())
 
 
 def _filing_direction(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFrame) -> pd.MultiIndex:
@@ -95,7 +96,8 @@ def _filing_direction(pairs: pd.MultiIndex, left: pd.DataFrame, right: pd.DataFr
     ri = right.index.get_indexer(pairs.get_level_values(1))
 
     def column(frame: pd.DataFrame, name: str, at: np.ndarray) -> np.ndarray:
-        return frame[name].astype(object).fillna("").to_numpy(dtype=object)[at]
+        values = frame[name].to_numpy(dtype=object)[at]   # only the pairs' rows, not the whole column
+        return np.where(pd.isna(values), "", values)
 
     lp, rp = column(left, "platform", li), column(right, "platform", ri)
     pos = np.flatnonzero(lp != rp)
