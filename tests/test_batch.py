@@ -358,8 +358,9 @@ def test_checks_run_beside_each_other_give_findings_and_notes_in_check_order(mon
 @needs_fork
 def test_the_crawl_normalised_in_two_halves_is_the_crawl_normalised_at_once(monkeypatch):
     """batch.in_halves on the crawl (pipeline._crawl_part: normalised, records of other provinces
-    dropped, prepared): half the rows in a forked child, half here, joined in order, equal to one
-    call (frame values, dtypes, index), and so is what the crawl filter counts."""
+    dropped, prepared, unreadable raw values marked): half the rows in a forked child, half here,
+    joined in order, equal to one call (frame values, dtypes, index), and so are what the crawl
+    filter counts and the 数据问题 lines."""
     from reconcile.batch import in_halves
     from reconcile.frame import normalize_frame
     from reconcile.link.prune import CrawlFilter
@@ -367,6 +368,7 @@ def test_the_crawl_normalised_in_two_halves_is_the_crawl_normalised_at_once(monk
     from reconcile.regions import RegionResolver
     from reconcile.sources import discover_inputs
     from reconcile.sources.loader import load_source
+    from reconcile.sources.quality import column_warnings, warning_lines
 
     monkeypatch.delenv(SERIAL_ENV, raising=False)
     found = discover_inputs(SAMPLE)
@@ -377,16 +379,20 @@ def test_the_crawl_normalised_in_two_halves_is_the_crawl_normalised_at_once(monk
     raw = pd.concat([raw, elsewhere], ignore_index=True)
     registries = [normalize_frame(load_source(found[s], s).frame) for s in ("national", "provincial")]
     resolver = RegionResolver(("咸宁市",))
-    frames, filters = [], []
+    raw.loc[[1, len(raw) - 2], "followers"] = ["很多", "十万+"]   # one bad value in each half
+    frames, filters, lines = [], [], []
     for at_least in (len(raw) + 1, 2):   # one call; then two halves
         crawl_filter = CrawlFilter([r[["account_id", "name_key", "province", "platform"]] for r in registries],
                                    resolver.in_scope)
         fn = partial(_crawl_part, resolver=resolver, crawl_filter=crawl_filter, strip=resolver.strip_normalized,
                      find_places=_place_finder(resolver))
-        crawled, elsewhere = in_halves(fn, raw, crashed="x", join=_joined_parts, at_least=at_least)
+        crawled, elsewhere, bad = in_halves(fn, raw, crashed="x", join=_joined_parts, at_least=at_least)
         frames.append(crawl_filter.kept(raw, crawled, elsewhere))
         filters.append(crawl_filter)
+        lines.append(warning_lines(raw, bad))
     pd.testing.assert_frame_equal(frames[0], frames[1])
     assert len(frames[0]) > 10
     assert filters[0].platforms == filters[1].platforms and filters[0].skipped == filters[1].skipped
     assert filters[0].skipped["elsewhere"] > 0
+    assert lines[0] == lines[1] == column_warnings(raw)
+    assert "有 2 行“粉丝数”不是数字" in lines[0][0] and "很多" in lines[0][0] and "十万+" in lines[0][0]

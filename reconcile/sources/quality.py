@@ -59,36 +59,59 @@ def _line(label: str, what: str, effect: str, raw: pd.Series, rows: pd.Series, m
     return f"有 {int(mask.sum())} 行“{label}”{what}（{shown}，第 {rows_text} 行{more}），{effect}"
 
 
+# (column, is_bad, what, effect) per column the normalisers read; name and owner are judged for
+# control characters only where a column holds any (one regex pass finds none: the usual case)
+_JUDGED: tuple[tuple[str, Callable[[Any], bool], str, str], ...] = (
+    ("platform", lambda v: normalize_platform(v)[0] == "其他" and normalize_text(v) not in _OTHER_WORDS,
+     "无法识别", "已按“其他”平台处理"),
+    ("account_type", lambda v: normalize_account_type(v) is None and normalize_text(v) not in _UNKNOWN_WORDS,
+     "无法识别", "已视为未填写（应为订阅号或服务号）"),
+    ("status", lambda v: normalize_status(v) == "unknown" and normalize_text(v) not in _UNKNOWN_WORDS,
+     "无法识别", "已按“未知”处理"),
+    ("verified_kind", lambda v: normalize_verified(v) == "unknown" and normalize_text(v) not in _UNKNOWN_WORDS,
+     "无法识别", "已按“未知”处理"),
+    ("last_post_at", lambda v: parse_date(v) is None, "不是可识别的日期",
+     "已视为空（日期不存在，或如 11/12/2022 日月次序有歧义）"),
+    ("followers", lambda v: parse_count(v) is None, "不是数字", "已视为空"),
+    *((column, lambda v: isinstance(v, str) and bool(_CONTROL_RE.search(v)), "含有控制字符", "已在比对和报告中去除")
+      for column in ("name", "owner")),
+)
+
+
+def bad_values(raw: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per judged column of a loader frame, the mask of rows whose raw value the normalisers
+    cannot read. Each row is judged on its own: the masks of a frame's parts, concatenated, are
+    the frame's (the crawl is judged in halves, ``batch.in_halves``)."""
+    out: dict[str, np.ndarray] = {}
+    for column, is_bad, _, _ in _JUDGED:
+        if column not in raw.columns:
+            continue
+        if column in ("name", "owner") and not _CONTROL_RE.search(
+                "\n".join(v for v in raw[column].tolist() if isinstance(v, str))):
+            out[column] = np.zeros(len(raw), dtype=bool)
+            continue
+        out[column] = _bad_rows(raw[column], is_bad)
+    return out
+
+
+def joined_bad_values(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``bad_values`` of a frame from those of its two halves (in order)."""
+    return {c: np.concatenate([first[c], second[c]]) for c in first}
+
+
+def warning_lines(raw: pd.DataFrame, bad: dict[str, np.ndarray]) -> list[str]:
+    """The warning lines of a loader frame whose ``bad_values`` are ``bad``."""
+    out: list[str] = []
+    for column, _, what, effect in _JUDGED:
+        mask = bad.get(column)
+        if mask is not None and mask.any():
+            out.append(_line(COLUMN_LABELS[column], what, effect, raw[column], raw["row"], mask))
+    return out
+
+
 def column_warnings(raw: pd.DataFrame) -> list[str]:
     """Warnings for one input's loader frame (raw values), judged by the normalisers."""
-    out: list[str] = []
-    rows = raw["row"]
-
-    def check(column: str, is_bad: Callable[[Any], bool], what: str, effect: str) -> None:
-        if column not in raw.columns:
-            return
-        mask = _bad_rows(raw[column], is_bad)
-        if mask.any():
-            out.append(_line(COLUMN_LABELS[column], what, effect, raw[column], rows, mask))
-
-    check("platform", lambda v: normalize_platform(v)[0] == "其他" and normalize_text(v) not in _OTHER_WORDS,
-          "无法识别", "已按“其他”平台处理")
-    check("account_type", lambda v: normalize_account_type(v) is None and normalize_text(v) not in _UNKNOWN_WORDS,
-          "无法识别", "已视为未填写（应为订阅号或服务号）")
-    check("status", lambda v: normalize_status(v) == "unknown" and normalize_text(v) not in _UNKNOWN_WORDS,
-          "无法识别", "已按“未知”处理")
-    check("verified_kind", lambda v: normalize_verified(v) == "unknown" and normalize_text(v) not in _UNKNOWN_WORDS,
-          "无法识别", "已按“未知”处理")
-    check("last_post_at", lambda v: parse_date(v) is None, "不是可识别的日期",
-          "已视为空（日期不存在，或如 11/12/2022 日月次序有歧义）")
-    check("followers", lambda v: parse_count(v) is None, "不是数字", "已视为空")
-    for column in ("name", "owner"):
-        if column not in raw.columns or not _CONTROL_RE.search(
-                "\n".join(v for v in raw[column].tolist() if isinstance(v, str))):
-            continue   # one regex pass over the whole column finds none: the usual case
-        check(column, lambda v: isinstance(v, str) and bool(_CONTROL_RE.search(v)), "含有控制字符",
-              "已在比对和报告中去除")
-    return out
+    return warning_lines(raw, bad_values(raw))
 
 
 def platform_scope_warning(frames: Mapping[str, pd.DataFrame], crawled_platform: pd.Series | None = None
