@@ -31,7 +31,8 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, repeat
 from typing import Any
 
 from openpyxl import Workbook
@@ -57,6 +58,9 @@ _SHEETDATA_END = b"</sheetData>"
 # text that needs clean_cell_text or escaping: XML-illegal characters and & < > CR
 _SPECIAL_RE = re.compile(f"[{XML_ILLEGAL_CHARS}&<>\r]")
 _SHEETDATA_EMPTY = re.compile(rb"<sheetData\s*/>")
+_TEXT_TYPES = frozenset({str, type(None)})
+_INT_TYPES = frozenset({int})
+_PRESERVE = ' xml:space="preserve"'
 
 
 class ReportWorkbook(Workbook):
@@ -67,7 +71,7 @@ class ReportWorkbook(Workbook):
 
     def __init__(self) -> None:
         super().__init__(write_only=True)
-        self.texts: dict[str, tuple[int, str]] = {}   # FastRows' cache, shared by the sheets
+        self.texts: dict[tuple[str, str], dict[Any, bytes]] = {}   # FastRows' cache, shared by the sheets
 
     def save(self, filename: Any) -> None:
         if not self.worksheets:
@@ -120,8 +124,32 @@ def _text_parts(value: str) -> tuple[int, str]:
     if not value:
         return 0, ' t="inlineStr"/>'
     guard = 1 if value[0] in FORMULA_FIRST or value in ERROR_LITERALS else 0   # needs_text_guard, inlined
-    space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+    space = _PRESERVE if value[0].isspace() or value[-1].isspace() else ""
     return guard, f' t="inlineStr"><is><t{space}>{body}</t></is></c>'
+
+
+def _row_start(row: int, height: float | None) -> bytes:
+    return (f'<row r="{row}" ht="{height:.16g}" customHeight="1">' if height else f'<row r="{row}">').encode()
+
+
+def _piece(style: CellStyle, value: str | None) -> str:
+    """A text (or None) cell after its ``<c r="A1`` in ``style``: from the closing quote on; "" for no cell."""
+    if value is None:
+        return f'"{style[0]}/>' if style[0] else ""
+    guard, rest = _text_parts(value)
+    return f'"{style[guard]}{rest}'
+
+
+def _text_pieces(style: CellStyle, values: Sequence[str | None]) -> list[bytes]:
+    """``_piece`` of each value in UTF-8, the checks for cleaning and escaping done once for them all."""
+    texts = list(filter(None, values))
+    if max(map(len, texts), default=0) > MAX_CELL_CHARS or _SPECIAL_RE.search("".join(texts)) is not None:
+        return [_piece(style, v).encode() for v in values]
+    plain, guarded = style   # _text_parts without its cleaning and escaping, inlined
+    return [(f'"{guarded if v[0] in FORMULA_FIRST or v in ERROR_LITERALS else plain} t="inlineStr"><is>'
+             f'<t{_PRESERVE if v[0].isspace() or v[-1].isspace() else ""}>{v}</t></is></c>' if v
+             else _piece(style, v)).encode()
+            for v in values]
 
 
 def _text_cell(ref: str, style: CellStyle, value: str) -> str:
@@ -165,18 +193,21 @@ class FastRows:
     """Rows of one write-only sheet, formatted as XML here and spliced in when openpyxl closes it.
 
     The caller numbers the rows: they must follow the rows openpyxl streamed, in order.
+    ``append`` formats one row; ``extend`` a run of rows column by column (one pass per column,
+    each distinct string formatted once per style), the fast path for big tables.
     """
 
     def __init__(self, ws: Any) -> None:
         check_openpyxl(ws)
         self.ws = ws
         self._letters: list[str] = []
-        self._parts: list[str] = []
+        self._parts: list[bytes] = []   # rows in UTF-8
         self._size = 0
         self._spill: Any = None
-        # cell XML of strings seen before (labels, regions; a finding's texts recur on several sheets)
+        # per cell style, the cell XML after ``<c r="A1`` of strings (and None) seen before (labels,
+        # regions; a finding's texts recur on several sheets); shared by the workbook's sheets
         shared = getattr(ws.parent, "texts", None)
-        self._texts: dict[str, tuple[int, str]] = shared if isinstance(shared, dict) else {}
+        self._texts: dict[CellStyle, dict[Any, bytes]] = shared if isinstance(shared, dict) else {}
         self._close = ws.close
         ws.close = self._close_and_splice   # Workbook.save calls ws.close() before zipping the sheet
 
@@ -186,44 +217,80 @@ class FastRows:
             self._letters.append(f'<c r="{get_column_letter(len(self._letters) + 1)}')
         return self._letters
 
+    def _lookup(self, style: CellStyle, values: Iterable[str | None]) -> Callable[[str | None], bytes]:
+        """The cell XML after ``<c r="A1`` (``_piece``, UTF-8) of each of ``values`` in ``style``: those seen
+        before from the cache, the others formatted here, all at once, and remembered while the cache
+        holds fewer than ``_TEXT_CACHE`` (then the first ones stay: labels, regions, 问题清单's texts)."""
+        texts = self._texts
+        pieces = texts.setdefault(style, {})
+        distinct = dict.fromkeys(values)
+        new = [v for v in distinct if v not in pieces]
+        if not new:
+            return pieces.__getitem__
+        made = dict(zip(new, _text_pieces(style, new), strict=True))
+        if sum(map(len, texts.values())) + len(made) <= _TEXT_CACHE:
+            pieces.update(made)
+            return pieces.__getitem__
+        made.update((v, pieces[v]) for v in distinct if v not in made)
+        return made.__getitem__
+
     def append(self, row: int, values: Sequence[Any], styles: Sequence[CellStyle],
                height: float | None = None) -> None:
         """Row ``row``: one value per style (a value of None skips an unstyled cell)."""
         if len(styles) != len(values):
             raise ValueError(f"{len(values)} values but {len(styles)} styles")
-        starts = self._starts(len(values))
-        texts = self._texts
-        if len(texts) > _TEXT_CACHE:
-            texts.clear()
         r = str(row)
-        out = [f'<row r="{r}" ht="{height:.16g}" customHeight="1">' if height else f'<row r="{r}">']
-        for v, style, start in zip(values, styles, starts, strict=False):   # starts may be longer
-            t = type(v)
-            if t is str:
-                parts = texts.get(v)
-                if parts is None:
-                    parts = texts[v] = _text_parts(v)
-                out.append(f'{start}{r}"{style[parts[0]]}{parts[1]}')
-            elif v is None:
-                if style[0]:
-                    out.append(f'{start}{r}"{style[0]}/>')
-            elif t is int:
-                out.append(f'{start}{r}"{style[0]} t="n"><v>{v}</v></c>')
-            elif t is float:
-                if math.isfinite(v):
-                    out.append(f'{start}{r}"{style[0]} t="n"><v>{v:.16g}</v></c>')
-                elif style[0]:
-                    out.append(f'{start}{r}"{style[0]}/>')
-            elif t is bool:
-                out.append(f'{start}{r}"{style[0]} t="b"><v>{int(v)}</v></c>')
+        cells = [self._cell(start, r, style, v)
+                 for v, style, start in zip(values, styles, self._starts(len(values)), strict=False)]  # starts may be longer
+        self._add(b"".join([_row_start(row, height), *cells, b"</row>"]))
+
+    def extend(self, first: int, rows: Sequence[Sequence[Any]], styles: Sequence[CellStyle],
+               heights: Sequence[float | None] | None = None) -> None:
+        """Rows ``first``, ``first + 1`` …: ``append`` for each row (same XML), done column by column."""
+        if not rows:
+            return
+        n = len(styles)
+        if any(len(values) != n for values in rows):
+            bad = next(len(values) for values in rows if len(values) != n)
+            raise ValueError(f"{bad} values but {n} styles")
+        numbers = range(first, first + len(rows))
+        heads = ([_row_start(i, h) for i, h in zip(numbers, heights, strict=True)] if heights is not None
+                 else [b'<row r="%d">' % i for i in numbers])
+        refs = [b"%d" % i for i in numbers]
+        columns = [self._column(values, style, start, refs)
+                   for values, style, start in zip(zip(*rows, strict=True), styles, self._starts(n), strict=False)]
+        self._add(b"".join(chain.from_iterable(zip(heads, *columns, repeat(b"</row>", len(rows)), strict=False))))
+
+    def _column(self, values: Sequence[Any], style: CellStyle, start: str, refs: Sequence[bytes]) -> list[bytes]:
+        """The cells of one column (one per row of ``refs``; b"" for a skipped cell)."""
+        types = set(map(type, values))
+        begin = start.encode()
+        if types <= _TEXT_TYPES:
+            return [begin + r + piece if piece else b""
+                    for r, piece in zip(refs, map(self._lookup(style, values), values), strict=True)]
+        if types == _INT_TYPES:
+            rest = f'"{style[0]} t="n"><v>'.encode()
+            return [b"%s%s%s%d</v></c>" % (begin, r, rest, v) for r, v in zip(refs, values, strict=True)]
+        return [self._cell(start, r.decode(), style, v) for r, v in zip(refs, values, strict=True)]
+
+    def _cell(self, start: str, r: str, style: CellStyle, v: Any) -> bytes:
+        """One cell in UTF-8: ``start`` + ``r`` is its reference ('<c r="B' + '12'); b"" for a skipped cell."""
+        t = type(v)
+        if t is str or v is None:
+            piece = self._lookup(style, (v,))(v)
+            return f"{start}{r}".encode() + piece if piece else b""
+        if t is int:
+            text = f'{start}{r}"{style[0]} t="n"><v>{v}</v></c>'
+        elif t is float:
+            if math.isfinite(v):
+                text = f'{start}{r}"{style[0]} t="n"><v>{v:.16g}</v></c>'
             else:
-                out.append(self._convert(f"{start[6:]}{r}", style, v))
-        out.append("</row>")
-        text = "".join(out)
-        self._parts.append(text)
-        self._size += len(text)
-        if self._size > _SPILL_BYTES:
-            self._flush()
+                text = f'{start}{r}"{style[0]}/>' if style[0] else ""
+        elif t is bool:
+            text = f'{start}{r}"{style[0]} t="b"><v>{int(v)}</v></c>'
+        else:
+            text = self._convert(f"{start[6:]}{r}", style, v)
+        return text.encode()
 
     def _convert(self, ref: str, style: CellStyle, value: Any) -> str:
         value = cell_value(value)
@@ -243,9 +310,9 @@ class FastRows:
         return f'<c r="{ref}"{style[0]} t="n"><v>{value:.16g}</v></c>'
 
     def blank(self, row: int) -> None:
-        self._add(f'<row r="{row}"/>')
+        self._add(f'<row r="{row}"/>'.encode())
 
-    def _add(self, text: str) -> None:
+    def _add(self, text: bytes) -> None:
         self._parts.append(text)
         self._size += len(text)
         if self._size > _SPILL_BYTES:
@@ -254,7 +321,7 @@ class FastRows:
     def _flush(self) -> None:
         if self._spill is None:
             self._spill = tempfile.TemporaryFile()
-        self._spill.write("".join(self._parts).encode("utf-8"))
+        self._spill.write(b"".join(self._parts))
         self._parts.clear()
         self._size = 0
 
@@ -278,7 +345,7 @@ class FastRows:
                 if self._spill is not None:
                     self._spill.seek(0)
                     shutil.copyfileobj(self._spill, out, 1024 * 1024)
-                out.write("".join(self._parts).encode("utf-8"))
+                out.write(b"".join(self._parts))
                 out.write(tail)
             os.replace(tmp, path)
         finally:
