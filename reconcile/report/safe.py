@@ -144,6 +144,8 @@ def text_or_none(value: Any) -> str | None:
     """A field for display: missing -> None, anything else -> str."""
     if type(value) is str:
         return value
+    if value is None:
+        return None
     return None if is_missing(value) else str(value)
 
 
@@ -349,7 +351,8 @@ def record_label(ref: RecordRef, files: Mapping[str, str] | None = None) -> str:
 
 
 def records_text(refs: Iterable[RecordRef], files: Mapping[str, str] | None = None) -> str:
-    return "；".join(record_label(r, files) for r in refs)
+    files = files or {}   # record_label, inlined
+    return "；".join([f"{r.file or files.get(r.source) or source_label(r.source)}:{r.row}" for r in refs])
 
 
 def platform_text(platform: str | None, account_type: str | None = None) -> str:

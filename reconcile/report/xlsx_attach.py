@@ -141,7 +141,8 @@ def _group_order(result: Result) -> list[Finding]:
 
 
 def _fails(f: Finding) -> bool:
-    return f.fails is True or (not is_missing(f.fails) and bool(f.fails))
+    fails = f.fails
+    return fails is True or (fails is not False and fails is not None and not is_missing(fails) and bool(fails))
 
 
 def attachment2_rows(result: Result, texts: FindingTexts) -> tuple[list[list[Any]], list[tuple[int, int, int]]]:
@@ -235,12 +236,18 @@ def failed_accounts(result: Result) -> list[list[Any]]:
             key = f.account if f.account is not None else (f.platform, f.name, f.region)
             groups.setdefault(key, []).append(f)
     kinds = {k: i for i, k in enumerate(FINDING_KINDS)}
-    items = sorted(groups.values(), key=lambda fs: (
-        region_sort_key(text_or_none(fs[0].region) or "未知", order), text_or_none(fs[0].name) or ""))
+    regions = {}   # region -> its sort key, once per region
+    for fs in groups.values():
+        if fs[0].region not in regions:
+            regions[fs[0].region] = region_sort_key(text_or_none(fs[0].region) or "未知", order)
+    items = sorted(groups.values(), key=lambda fs: (regions[fs[0].region], text_or_none(fs[0].name) or ""))
     rows = []
     for i, fs in enumerate(items, 1):
-        fs = sorted(fs, key=lambda f: kinds.get(f.kind, len(kinds)))
-        words = list(dict.fromkeys(notice_wording(f) for f in fs))
+        if len(fs) > 1:
+            fs = sorted(fs, key=lambda f: kinds.get(f.kind, len(kinds)))
+            words = list(dict.fromkeys(notice_wording(f) for f in fs))
+        else:
+            words = [notice_wording(fs[0])]
         f0 = fs[0]
         rows.append([i, f0.region, f0.name, f0.owner, platform_text(f0.platform, f0.account_type), " ".join(words)])
     return rows

@@ -2,16 +2,19 @@
 
 openpyxl builds a Cell object per value and serialises it through lxml, about 0.1 ms a cell.
 ``FastRows`` formats the same ``<row>``/``<c>`` XML directly (inline strings, style ids from
-the workbook's own style table) and splices it into the sheet when openpyxl closes the sheet
-at save time: the rows openpyxl streamed (title, header) stay first, the raw rows follow
-before ``</sheetData>``, and everything openpyxl writes after the rows (auto-filter, merged
-cells, data validation, print settings, drawings) comes out unchanged.
+the workbook's own style table; big tables column by column, each distinct string once, as
+UTF-8) and splices it into the sheet when openpyxl closes the sheet at save time: the rows
+openpyxl streamed (title, header) stay first, the raw rows follow before ``</sheetData>``, and
+everything openpyxl writes after the rows (auto-filter, merged cells, data validation, print
+settings, drawings) comes out unchanged. ``ReportWorkbook.save`` streams the spliced sheet
+straight into the archive; with another workbook the sheet's file is rewritten.
 
 It relies on openpyxl 3.1 internals (pinned in pyproject.toml, checked by ``check_openpyxl``
 and tests/test_xlsx_fast.py): ``Workbook._cell_styles`` (the style table ``Cell.style_id`` adds
 to), ``WriteOnlyWorksheet.close`` and ``._writer.out`` (the temporary file holding the sheet's
-XML until the workbook is saved), ``openpyxl.writer.excel.ExcelWriter`` (ReportWorkbook.save) and,
-for dates only, ``openpyxl.cell._writer._set_attributes``.
+XML until the workbook is saved), ``openpyxl.writer.excel.ExcelWriter`` (ReportWorkbook.save; it
+zips each sheet with ``ZipFile.write(ws._writer.out, …)`` right after closing it) and, for dates
+only, ``openpyxl.cell._writer._set_attributes``.
 
 Cell encoding matches openpyxl's (lxml writer): strings as ``t="inlineStr"`` with
 ``xml:space="preserve"`` when they have edge whitespace, numbers as ``"%.16g"``, booleans as
@@ -65,21 +68,45 @@ _PRESERVE = ' xml:space="preserve"'
 
 class ReportWorkbook(Workbook):
     """A write-only workbook saved with fast deflate (level 1 instead of zlib's default 6): compressing
-    the sheets costs ~2.5x less for a file ~20% bigger. Otherwise ``Workbook.save`` exactly."""
+    the sheets costs ~2.5x less for a file ~20% bigger. Otherwise ``Workbook.save`` exactly, except that
+    the rows of FastRows go straight into the archive (no spliced copy of the sheet on disk)."""
 
     compresslevel = 1
 
     def __init__(self) -> None:
         super().__init__(write_only=True)
         self.texts: dict[tuple[str, str], dict[Any, bytes]] = {}   # FastRows' cache, shared by the sheets
+        self.spliced: dict[str, FastRows] = {}   # openpyxl's sheet file -> its rows, filled as sheets close
 
     def save(self, filename: Any) -> None:
         if not self.worksheets:
             self.create_sheet()
-        archive = zipfile.ZipFile(filename, "w", zipfile.ZIP_DEFLATED, allowZip64=True,
-                                  compresslevel=self.compresslevel)
+        archive = _SplicingZipFile(filename, "w", zipfile.ZIP_DEFLATED, allowZip64=True,
+                                   compresslevel=self.compresslevel)
+        archive.spliced = self.spliced
         self.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
         ExcelWriter(self, archive).save()
+
+
+class _SplicingZipFile(zipfile.ZipFile):
+    """``ZipFile.write`` (the same member), except that a sheet file with FastRows rows is streamed into
+    the archive with the rows spliced in, instead of being rewritten on disk and read back."""
+
+    spliced: dict[str, FastRows]
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
+              compresslevel: int | None = None) -> None:
+        rows = self.spliced.pop(filename, None) if isinstance(filename, str) else None
+        if rows is None:
+            super().write(filename, arcname, compress_type, compresslevel)
+            return
+        head, tail = rows.around(filename)
+        zinfo = zipfile.ZipInfo.from_file(filename, arcname, strict_timestamps=self._strict_timestamps)
+        zinfo.compress_type = self.compression if compress_type is None else compress_type
+        zinfo._compresslevel = self.compresslevel if compresslevel is None else compresslevel
+        zinfo.file_size = len(head) + rows.size + len(tail)   # as the spliced file's stat would say
+        with self.open(zinfo, "w") as dest:
+            rows.write_xml(dest, head, tail)
 
 
 def check_openpyxl(ws: Any) -> None:
@@ -202,7 +229,8 @@ class FastRows:
         self.ws = ws
         self._letters: list[str] = []
         self._parts: list[bytes] = []   # rows in UTF-8
-        self._size = 0
+        self._size = 0      # bytes in _parts
+        self._spilled = 0   # bytes in _spill
         self._spill: Any = None
         # per cell style, the cell XML after ``<c r="A1`` of strings (and None) seen before (labels,
         # regions; a finding's texts recur on several sheets); shared by the workbook's sheets
@@ -322,36 +350,56 @@ class FastRows:
         if self._spill is None:
             self._spill = tempfile.TemporaryFile()
         self._spill.write(b"".join(self._parts))
+        self._spilled += self._size
         self._parts.clear()
         self._size = 0
 
-    def _close_and_splice(self) -> None:
-        self._close()
-        path = self.ws._writer.out
+    @property
+    def size(self) -> int:
+        """Bytes of row XML so far."""
+        return self._spilled + self._size
+
+    def around(self, path: str) -> tuple[bytes, bytes]:
+        """openpyxl's sheet XML at ``path`` cut where the rows go: (up to ``</sheetData>``, the rest)."""
         with open(path, "rb") as fh:
             xml = fh.read()
         cut = xml.rfind(_SHEETDATA_END)
         if cut >= 0:
-            head, tail = xml[:cut], xml[cut:]
-        else:
-            m = _SHEETDATA_EMPTY.search(xml)
-            if m is None:
-                raise RuntimeError(f"no <sheetData> in openpyxl's output for sheet {self.ws.title!r}")
-            head, tail = xml[: m.start()] + b"<sheetData>", _SHEETDATA_END + xml[m.end():]
-        tmp = f"{path}.rows"
+            return xml[:cut], xml[cut:]
+        m = _SHEETDATA_EMPTY.search(xml)
+        if m is None:
+            raise RuntimeError(f"no <sheetData> in openpyxl's output for sheet {self.ws.title!r}")
+        return xml[: m.start()] + b"<sheetData>", _SHEETDATA_END + xml[m.end():]
+
+    def write_xml(self, out: Any, head: bytes, tail: bytes) -> None:
+        """The sheet: ``head``, the rows, ``tail``; the rows are gone afterwards."""
         try:
-            with open(tmp, "wb") as out:
-                out.write(head)
-                if self._spill is not None:
-                    self._spill.seek(0)
-                    shutil.copyfileobj(self._spill, out, 1024 * 1024)
-                out.write(b"".join(self._parts))
-                out.write(tail)
-            os.replace(tmp, path)
+            out.write(head)
+            if self._spill is not None:
+                self._spill.seek(0)
+                shutil.copyfileobj(self._spill, out, 1024 * 1024)
+            out.write(b"".join(self._parts))
+            out.write(tail)
         finally:
-            with contextlib.suppress(OSError):
-                os.remove(tmp)
             if self._spill is not None:
                 self._spill.close()
                 self._spill = None
             self._parts.clear()
+            self._size = self._spilled = 0
+
+    def _close_and_splice(self) -> None:
+        self._close()
+        path = self.ws._writer.out
+        deferred = getattr(self.ws.parent, "spliced", None)
+        if isinstance(deferred, dict):   # ReportWorkbook.save streams the rows into the archive
+            deferred[path] = self
+            return
+        head, tail = self.around(path)
+        tmp = f"{path}.rows"
+        try:
+            with open(tmp, "wb") as out:
+                self.write_xml(out, head, tail)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.remove(tmp)
