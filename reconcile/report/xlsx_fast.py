@@ -32,6 +32,7 @@ import numbers
 import os
 import re
 import shutil
+import stat
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -102,6 +103,7 @@ class _SplicingZipFile(zipfile.ZipFile):
             return
         head, tail = rows.around(filename)
         zinfo = zipfile.ZipInfo.from_file(filename, arcname, strict_timestamps=self._strict_timestamps)
+        zinfo.external_attr = (stat.S_IFREG | 0o644) << 16   # the temporary file's 0600 is no one's business
         zinfo.compress_type = self.compression if compress_type is None else compress_type
         zinfo._compresslevel = self.compresslevel if compresslevel is None else compresslevel
         zinfo.file_size = len(head) + rows.size + len(tail)   # as the spliced file's stat would say
