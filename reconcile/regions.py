@@ -3,8 +3,8 @@ and a resolver that turns the region column, an owner's name or an account name 
 (province, city, county).
 
 The tables are ``reconcile/data/divisions.csv``, ``renamed.csv`` and ``towns.csv.gz`` (see
-``reconcile/data/README.md``). Matching is on ``normalize_text`` forms, so traditional characters
-and full-width text resolve too.
+``reconcile/data/README.md``; the towns are read by ``reconcile.towns``). Matching is on
+``normalize_text`` forms, so traditional characters and full-width text resolve too.
 
 Rules, in short:
 - full names ("通山县", "咸宁市", "湖北省") are recognised anywhere in a text;
@@ -28,19 +28,19 @@ Rules, in short:
 from __future__ import annotations
 
 import csv
-import gzip
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
 from reconcile.errors import ConfigError
 from reconcile.normalize import normalize_text
+from reconcile.towns import TOWNS_PATH, Towns, has_town_mark
 
 DATA_PATH = Path(__file__).resolve().parent / "data" / "divisions.csv"
 RENAMED_PATH = DATA_PATH.with_name("renamed.csv")
-TOWNS_PATH = DATA_PATH.with_name("towns.csv.gz")
 LEVELS = ("province", "city", "county")
 
 
@@ -162,57 +162,6 @@ class _Index:
                 by_prefix.setdefault(key[:2], []).append(key)
         self.by_prefix = {p: tuple(sorted(ks, key=len, reverse=True)) for p, ks in by_prefix.items()}
 
-    def longest_at(self, text: str, start: int) -> str | None:
-        """The longest searchable name starting at text[start], if any."""
-        for key in self.by_prefix.get(text[start:start + 2], ()):
-            if text.startswith(key, start):
-                return key
-        return None
-
-
-class _Towns:
-    """乡镇/街道 full names (towns.csv.gz) -> the places of the towns so named."""
-
-    def __init__(self, index: _Index, path: Path = TOWNS_PATH) -> None:
-        by_code = {d.code: d.place for d in index.divisions}
-        by_name: dict[str, list[Place]] = {}
-        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
-            lines = fh.read().split("\n")
-        # names are stored in normalize_text form (bench/make_divisions.py; a test checks it)
-        for line in lines[1:]:
-            code, _, key = line.partition(",")
-            # 乡级 divisions only: the statistics' 农场, 开发区, 团 … are not (and are vaguer names)
-            if len(key) < 3 or not key.endswith(_TOWN_MARKS):
-                continue
-            place = by_code.get(code[:6]) or by_code.get(code[:4] + "00")
-            if place is not None:
-                by_name.setdefault(key, []).append(place)
-        self.by_name = {k: tuple(v) if len(v) == 1 else tuple(dict.fromkeys(v)) for k, v in by_name.items()}
-        by_prefix: dict[str, list[str]] = {}
-        for key in self.by_name:
-            by_prefix.setdefault(key[:2], []).append(key)
-        self.by_prefix = {p: tuple(sorted(ks, key=len, reverse=True)) if len(ks) > 1 else tuple(ks)
-                          for p, ks in by_prefix.items()}
-
-    def found_in(self, text: str) -> list[tuple[int, str]]:
-        """(start, name) of the town names in text, longest first at each place, no overlaps."""
-        out: list[tuple[int, str]] = []
-        end = 0
-        for i in range(len(text) - 2):
-            if i < end:
-                continue
-            for k in self.by_prefix.get(text[i:i + 2], ()):
-                if text.startswith(k, i):
-                    out.append((i, k))
-                    end = i + len(k)
-                    break
-        return out
-
-
-# How 乡级 division names end; a text that holds none of these names no town.
-_TOWN_MARKS = ("镇", "乡", "街道", "苏木")
-_TOWN_MARK_RE = re.compile("|".join(_TOWN_MARKS))
-
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
@@ -220,8 +169,8 @@ def _index() -> _Index:
 
 
 @lru_cache(maxsize=1)
-def _towns() -> _Towns | None:
-    return _Towns(_index()) if TOWNS_PATH.exists() else None
+def _towns() -> Towns | None:
+    return Towns({d.code: d.place for d in _index().divisions}) if TOWNS_PATH.exists() else None
 
 
 def known_names() -> frozenset[str]:
@@ -281,22 +230,25 @@ def _compatible(a: Place, b: Place) -> bool:
 def _merge(a: Place, b: Place) -> Place:
     if b == EMPTY or a == b:
         return a
-    return Place(a[0] if a[0] is not None else b[0], a[1] if a[1] is not None else b[1],
-                 a[2] if a[2] is not None else b[2])
+    if a == EMPTY:
+        return b
+    # tuple.__new__: Place(...) goes through a Python-level __new__, twice as slow
+    return tuple.__new__(Place, (a[0] if a[0] is not None else b[0], a[1] if a[1] is not None else b[1],
+                                 a[2] if a[2] is not None else b[2]))
 
 
-def _common(places: list[Place]) -> Place:
-    out: list[str | None] = []
+def _common(places: Sequence[Place]) -> Place:
+    out: list[str | None] = [None, None, None]
     for level in range(3):
         values = {p[level] for p in places}
         if len(values) != 1 or None in values:
             break
-        out.append(values.pop())
-    return Place(*out)
+        out[level] = values.pop()
+    return tuple.__new__(Place, out)
 
 
 def _depth(place: Place) -> int:
-    return sum(x is not None for x in place)
+    return 3 - place.count(None)
 
 
 def _within(place: Place, container: Place) -> bool:
@@ -313,6 +265,7 @@ class RegionResolver:
         self._scope_places: tuple[Place, ...] = ()
         self._mention_cache: dict[str, tuple[tuple[Place, ...], ...]] = {}
         self._text_cache: dict[str, Place] = {}
+        self._region_cache: dict[str, tuple[Place, bool]] = {}
         self._candidate_cache: dict[str, tuple[Place, ...]] = {}   # per division name (a few thousand)
         self.scope = tuple(scope)
         places: list[Place] = []
@@ -323,6 +276,7 @@ class RegionResolver:
         self._mention_cache.clear()  # mentions found while reading the scope were scope-less
         self._candidate_cache.clear()
         self._text_cache.clear()
+        self._region_cache.clear()
         self._resolve_cached = lru_cache(maxsize=1 << 18)(self._resolve)
         self._strip_cached = lru_cache(maxsize=1 << 18)(self._strip_region)
 
@@ -396,22 +350,31 @@ class RegionResolver:
         cached = self._mention_cache.get(text)
         if cached is not None:
             return cached
-        mentions = tuple(c for c in (self._candidates(k) for _, _, k in self._names_at(text)) if c)
+        names = self._names_at(text)
+        if not names:
+            mentions: tuple[tuple[Place, ...], ...] = ()
+        elif len(names) == 1:
+            c = self._candidates(names[0][2])
+            mentions = (c,) if c else ()
+        else:
+            mentions = tuple(c for c in map(self._candidates, [k for _, _, k in names]) if c)
         if len(self._mention_cache) < 1 << 18:
             self._mention_cache[text] = mentions
         return mentions
 
     def _names_at(self, text: str) -> list[tuple[int, int, str]]:
         """(start, length, key) of the division names in a text, in text order, no overlaps."""
-        by_prefix = self._index.by_prefix   # longest_at inlined: this loop is most of resolving
+        get = self._index.by_prefix.get   # this loop is most of resolving
         found = []
         for i in range(len(text) - 1):
-            keys = by_prefix.get(text[i:i + 2])
-            if keys:
+            keys = get(text[i:i + 2])
+            if keys is not None:
                 for k in keys:
                     if text.startswith(k, i):
                         found.append((i, len(k), k))
                         break
+        if len(found) < 2 or all(a[0] + a[1] <= b[0] for a, b in pairwise(found)):
+            return found   # the usual case: no two names overlap
         found.sort(key=lambda f: (-f[1], f[0]))  # longest first, then leftmost; no overlaps
         taken: list[tuple[int, int, str]] = []
         for start, length, key in found:
@@ -427,8 +390,17 @@ class RegionResolver:
         for cands in mentions:
             # a later name must fit what is known and one of the places an earlier, still ambiguous
             # name may be ("萧山区下城乡": 萧山区 or the part that became 钱塘区, never 下城区's 拱墅区)
-            ok = [c for c in cands if _compatible(c, ctx)
-                  and all(any(_compatible(c, e) for e in earlier) for earlier in pending if type(earlier) is not _Town)]
+            if not pending:
+                if len(cands) == 1:  # the usual case: one candidate, nothing pending
+                    if ctx == EMPTY:
+                        ctx = cands[0]
+                    elif _compatible(cands[0], ctx):
+                        ctx = _merge(ctx, cands[0])
+                    continue
+                ok = [c for c in cands if _compatible(c, ctx)]
+            else:
+                ok = [c for c in cands if _compatible(c, ctx) and all(
+                    any(_compatible(c, e) for e in earlier) for earlier in pending if type(earlier) is not _Town)]
             if not ok:
                 continue  # contradicts what we know: ignore this mention
             if len(ok) > 1:
@@ -460,12 +432,12 @@ class RegionResolver:
         base = EMPTY
         if text[0] in _LEVEL_OF_CHAR and (len(text) < 2 or text[1] not in _NOT_LEVEL_NEXT):
             base = self._scope_at(_LEVEL_OF_CHAR[text[0]])  # "市公安局" -> the scope's city
-        if _TOWN_MARK_RE.search(text):
-            towns = _towns()
-            found = towns.found_in(text) if towns else []
-            if found:
-                return self._combine(self._with_towns(text, found), base)
-        return self._combine(self._mentions(text), base)
+        if has_town_mark(text) and (towns := _towns()) and (found := towns.found_in(text)):
+            return self._combine(self._with_towns(text, found), base)
+        mentions = self._mentions(text)
+        if not mentions:
+            return base
+        return self._combine(mentions, base)
 
     def _with_towns(self, text: str, found: list[tuple[int, str]]) -> list[tuple[Place, ...]]:
         """The mentions of a text that names towns: division names inside a town's name drop out
@@ -489,7 +461,15 @@ class RegionResolver:
         return out
 
     def _place_of_region(self, text: str) -> tuple[Place, bool]:
-        """(place, explicit level) for a region cell."""
+        """(place, explicit level) for a region cell (a column of few distinct values)."""
+        cached = self._region_cache.get(text)
+        if cached is None:
+            cached = self._place_of_region_uncached(text)
+            if len(self._region_cache) < 1 << 16:
+                self._region_cache[text] = cached
+        return cached
+
+    def _place_of_region_uncached(self, text: str) -> tuple[Place, bool]:
         m = _MUNICIPAL_RE.search(text)
         if m and (m.end() == len(text) or m.start() == 0):
             rest = text[: m.start()]
@@ -561,10 +541,16 @@ class RegionResolver:
 
     def _strip_region(self, text: str) -> str:
         out, ctx = text, EMPTY
+        get = self._index.by_prefix.get
         while out:
-            key = self._index.longest_at(out, 0)
-            fits = [c for c in self._candidates(key) if _compatible(c, ctx)] if key else []
-            if key and fits:  # each stripped name must lie in the one before ("松阳县大东坝镇")
+            fits: Sequence[Place] = ()
+            for key in get(out[:2], ()):   # the longest name at the start
+                if out.startswith(key):
+                    fits = self._candidates(key)
+                    if ctx != EMPTY:
+                        fits = [c for c in fits if _compatible(c, ctx)]
+                    break
+            if fits:  # each stripped name must lie in the one before ("松阳县大东坝镇")
                 out, ctx = out[len(key):], _merge(ctx, _common(fits) if len(fits) > 1 else fits[0])
             elif out[0] in _LEVEL_OF_CHAR and len(out) > 1 and out[1] not in _NOT_LEVEL_NEXT:
                 out = out[1:]

@@ -353,3 +353,9 @@ def test_attachment1_lists_the_current_divisions(tmp_path, rows, expected, absen
     assert {row[1]: row[2] for row in sheet[head + 1:end]} == expected     # 地区, 政务新媒体总数
     cells = {str(c).strip() for row in sheet for c in row if c is not None}
     assert not absent & cells
+
+
+def test_town_mark_test_follows_the_marks() -> None:
+    from reconcile.towns import TOWN_MARKS, has_town_mark
+    assert all(has_town_mark(f"某{mark}某") for mark in TOWN_MARKS)
+    assert not has_town_mark("咸宁市通山县公安局")
