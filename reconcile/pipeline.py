@@ -26,6 +26,8 @@ from reconcile.checks.duplicate_filing import (
     attach_duplicates,
     duplicate_warning,
     find_duplicates,
+    first_filings,
+    seen_as_two,
 )
 from reconcile.checks.observed import crawl_coverage, observed
 from reconcile.config import Config
@@ -214,12 +216,18 @@ def _normalise(read: _Read, config: Config, step: StepHook) -> _Sources:
     data_problems += [f"{files['crawled']}：{w}" for w in crawl_warnings]
     data_problems += [f"{files['crawled']}：{w}"
                       for w in platform_scope_warning(registry_keys, crawled_platform=crawl_filter.platform)]
-    prepared = {s: r.prepared for s, r in registries.items()}
-    prepared["crawled"] = crawled.reset_index(drop=True)
+    prepared = {"crawled": crawled.reset_index(drop=True)}
+    duplicates = []
+    for s, r in registries.items():   # only the first filing of each account is linked
+        two = seen_as_two(r.duplicates, r.filings, prepared["crawled"])
+        mine = [g for g, released in zip(r.duplicates, two, strict=True) if not released]
+        prepared[s] = first_filings(r.filings, mine)
+        duplicates += mine
+    prepared = {s: prepared[s] for s in SOURCES}
     step(4, 4)
     return _Sources(scope=scope, resolver=resolver, prepared=prepared, registries=registries,
                     crawl_filter=crawl_filter, crawled_files=crawled_files, data_problems=data_problems,
-                    duplicates=[g for r in registries.values() for g in r.duplicates])
+                    duplicates=duplicates)
 
 
 @dataclass(frozen=True)
@@ -317,20 +325,18 @@ class _Registry:
     load_warnings: tuple[str, ...]
     column_warnings: list[str]         # 数据问题 lines about its raw values
     keys: pd.DataFrame                 # every filing's account_id, name_key, province, platform
-    prepared: pd.DataFrame             # the first filing of each account, ready to link
-    duplicates: list[DuplicateGroup]   # 重复备案
+    filings: pd.DataFrame              # every filing, prepared for linking
+    duplicates: list[DuplicateGroup]   # 重复备案 as the registry reads: the crawl may show two accounts
 
 
 def _registry(loaded: LoadedSource, resolver: RegionResolver, strip: Callable[[str], str],
               find_places: Callable[[str], frozenset[str]]) -> _Registry:
-    """One registry normalised, prepared for linking, and its duplicate filings set aside."""
+    """One registry normalised, prepared for linking, and its duplicate filings found."""
     frame = normalize_frame(loaded.frame, resolver)
     prepared = prepare(frame, strip, find_places)
-    keep, duplicates = find_duplicates(prepared, loaded.info.source)
-    if duplicates:
-        prepared = prepared[keep].reset_index(drop=True)
+    _, duplicates = find_duplicates(prepared, loaded.info.source)
     return _Registry(info=loaded.info, load_warnings=loaded.warnings, column_warnings=column_warnings(loaded.frame),
-                     keys=_registry_keys(frame), prepared=prepared, duplicates=duplicates)
+                     keys=_registry_keys(frame), filings=prepared, duplicates=duplicates)
 
 
 def _crawl_part(rows: pd.DataFrame, *, resolver: RegionResolver, crawl_filter: CrawlFilter,

@@ -64,3 +64,31 @@ def test_one_accounts_owner_written_with_a_slip_is_one_unit(tmp_path):
     got = run_case(tmp_path, BASE + [a_n, b], BASE + [a_p, b], [crawl_row(r) for r in BASE])
     dups = [recs for kind, _, _, recs in got if kind == "duplicate_on_platform"]
     assert len(dups) == 1 and {row for src, row in dups[0] if src == "national"} == {4, 5}, got
+
+
+def test_two_filings_alike_are_two_accounts_where_the_platform_shows_two(tmp_path):
+    """东塘司法所 is filed twice under 余杭区 by the same 司法局 name and no id (rows 3, 4). The platform
+    verifies two 东塘司法所 公众号: one for 余杭区司法局, one for 临平区司法局 (the county split off
+    余杭区, DOMAIN.md "Owners are written with the name current when they were filed"): two
+    sub-units, not one account filed twice. 港云司法所 is filed twice too (rows 5, 6) and the
+    platform shows one: that one is 重复备案. 浦街小学 is filed twice (rows 7, 8) beside its
+    replacement of the same name (row 9, filed as operating while the old one is closed): the
+    platform's two accounts are the old one and the replacement, so rows 7 and 8 stay one account
+    filed twice."""
+    hz = [("杭州发布", "微信公众号", "订阅号", "hzfb", "杭州市人民政府办公厅", "市直", "正常")]
+    dongtang = ("东塘司法所", "微信公众号", "订阅号", "", "余杭区司法局东塘司法所", "余杭区", "正常")
+    gangyun = ("港云司法所", "微信公众号", "订阅号", "", "萧山区司法局港云司法所", "萧山区", "正常")
+    old = ("浦街小学", "微信公众号", "订阅号", "", "余杭区浦街小学", "余杭区", "注销")
+    new = ("浦街小学", "微信公众号", "订阅号", "gh_pjxx2", "余杭区浦街小学", "余杭区", "正常")
+    national = hz + [dongtang, dongtang, gangyun, gangyun, old, old, new]
+    crawled = [crawl_row(hz[0]),
+               ("东塘司法所", "微信公众号", "订阅号", "gh_dt01", "余杭区司法局东塘司法所", "政府机构认证", "正常"),
+               ("东塘司法所", "微信公众号", "订阅号", "gh_dt02", "临平区司法局东塘司法所", "政府机构认证", "正常"),
+               ("港云司法所", "微信公众号", "订阅号", "gh_gy01", "萧山区司法局港云司法所", "政府机构认证", "正常"),
+               ("浦街小学", "微信公众号", "订阅号", "gh_pjxx1", "余杭区浦街小学", "事业单位认证", "已注销"),
+               ("浦街小学", "微信公众号", "订阅号", "gh_pjxx2", "余杭区浦街小学", "事业单位认证", "正常")]
+    got = run_case(tmp_path, national, hz, crawled, scope=("杭州市",))
+    dups = {recs for kind, _, _, recs in got if kind == "duplicate_filing"}
+    assert dups == {(("national", 5), ("national", 6)), (("national", 7), ("national", 8))}, got
+    linked = {recs for kind, _, name, recs in got if kind == "unfiled" and name == "东塘司法所"}
+    assert not linked, got   # both crawled 东塘司法所 link to a filing: neither is unfiled

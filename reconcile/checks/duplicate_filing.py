@@ -14,6 +14,12 @@ the same unit and place, where the unit is not a 融媒体中心 (it files the a
 county's villages and 街道, whose names differ in one character: "坑南凤外村", "坑南凤岙村") — unless both carry account ids and the ids differ (two accounts that
 happen to share a name), or one is filed as closed and the other as operating (an old account
 next to its replacement under the same name).
+
+Filings alike in name and unit are two accounts, not one filed twice, where the platform shows
+two: ``seen_as_two`` looks, once the crawl is read, for two or more crawled accounts verified as
+official, on the filings' platform, with one of their names, in their county or one that took
+part of its area. Two sub-units of one name ("东塘司法所" of 余杭区 and of 临平区, the second filed
+under its county's old name) read as one unit filed twice; their verifications tell them apart.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import pandas as pd
 
 from reconcile.checks.context import PREFIX, CheckContext, files_for_others
 from reconcile.checks.typos import one_typo_apart
+from reconcile.regions import became_part, successors
 from reconcile.result import Finding, RecordRef
 from reconcile.schema import SOURCE_LABELS
 
@@ -112,6 +119,79 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
         for first, dups in sorted(members.items())
     ]
     return keep, groups
+
+
+def seen_as_two(groups: list[DuplicateGroup], filings: pd.DataFrame, crawled: pd.DataFrame) -> list[bool]:
+    """Per group, whether the crawl shows more accounts of its name than the registry files if the
+    group is one account: crawled records verified as a government or institution account, on
+    the group's platform, whose name key is one of the group's (or the name under the division its
+    county became: "临平区浦街初级中学" for "余杭区浦街初级中学") or whose account id one of its
+    filings carries, placed in the group's county or in one that took part of its area
+    (``regions.became_part``: 临平区 for a filing under 余杭区), told apart by account id (a
+    record without one is an account of its own), against the
+    registry's other filings of those names there plus one. An old account closed beside its
+    replacement of the same name is two crawled accounts and two filings, however often the old
+    one is filed. A group of one account id, or of no known county, is never released.
+    ``filings``: the registry's prepared frame with every filing; ``crawled``: the prepared crawl."""
+    out = [False] * len(groups)
+    if not groups or crawled.empty:
+        return out
+
+    def by_name(frame: pd.DataFrame, label: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
+        found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for platform, key, ident, county in zip(frame["platform"].tolist(), frame["name_key"].tolist(),
+                                                frame[label].tolist(), frame["county"].tolist(), strict=True):
+            if _text(key) and _text(platform) and _text(county):
+                found.setdefault((platform, key), []).append((str(ident), county))
+        return found
+
+    official = crawled[crawled["verified_kind"].isin(["government", "institution"]).to_numpy(dtype=bool)]
+    official = official.assign(_account=[_text(i) or f"row {r}" for i, r in zip(official["account_id"].tolist(),
+                                                                                official["row"].tolist(), strict=True)])
+    accounts = by_name(official, "_account")
+    by_id = {(p, i): (i, c) for p, i, c in zip(official["platform"].tolist(), official["account_id"].tolist(),
+                                               official["county"].tolist(), strict=True) if _text(i) and _text(c)}
+    filed = by_name(filings, "row")
+    position = {int(r): i for i, r in enumerate(filings["row"].tolist())}
+    platforms, keys, counties, ids = (filings[c].tolist() for c in ("platform", "name_key", "county", "account_id"))
+    later = successors()
+    for g, group in enumerate(groups):
+        if group.reason.startswith("账号ID相同"):
+            continue
+        at = [position[r] for r in group.rows if r in position]
+        county = next((_text(counties[i]) for i in at if _text(counties[i])), None)
+        if county is None:
+            continue
+        names = {(platforms[i], key) for i in at if _text(keys[i]) for key in _renamed(keys[i], later)}
+
+        def there(found: dict[tuple[str, str], list[tuple[str, str]]], extra: tuple[tuple[str, str], ...] = ()
+                  ) -> set[str]:
+            return {ident for name in names for ident, c in (*found.get(name, ()), *extra)  # noqa: B023
+                    if c == county or became_part(county, c)}  # noqa: B023
+
+        carried = tuple(by_id[(platforms[i], ids[i])] for i in at if (platforms[i], ids[i]) in by_id)
+        others = there(filed) - {str(r) for r in group.rows}
+        out[g] = len(there(accounts, carried)) >= len(others) + 2
+    return out
+
+
+def _renamed(key: str, later: dict[str, frozenset[str]]) -> set[str]:
+    """A name key and the same name under the divisions its leading former division name became
+    ("余杭区浦街初级中学" -> also "临平区浦街初级中学")."""
+    out = {key}
+    for n in (2, 3):
+        for new in later.get(key[:n], ()):
+            out.add(new + key[n:])
+    return out
+
+
+def first_filings(filings: pd.DataFrame, groups: list[DuplicateGroup]) -> pd.DataFrame:
+    """The prepared registry without the second and later filings of each duplicate group."""
+    later = {r for g in groups for r in g.rows[1:]}
+    if not later:
+        return filings
+    keep = ~filings["row"].isin(later).to_numpy(dtype=bool)
+    return filings[keep].reset_index(drop=True)
 
 
 def attach_duplicates(view: pd.DataFrame, groups: list[DuplicateGroup]) -> pd.DataFrame:
