@@ -38,3 +38,20 @@ def test_one_typo_apart_reads_slips_not_numbers():
     assert not one_typo_apart("第3中学发布", "第5中学发布")
     assert not one_typo_apart("咸宁发", "咸宁法")              # too short to tell
     assert not one_typo_apart("咸宁发布厅", "咸宁发文")        # two edits
+
+
+groups = st.lists(st.integers(min_value=0, max_value=2), min_size=25, max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, words, groups, groups)
+def test_near_one_pairs_equals_brute_force(queries: list[str], targets: list[str], qg: list[int], tg: list[int]) -> None:
+    import numpy as np
+
+    from reconcile.checks.typos import near_one_pairs
+
+    q_groups, t_groups = np.array(qg[:len(queries)], dtype=np.int64), np.array(tg[:len(targets)], dtype=np.int64)
+    brute = [(i, j) for i, q in enumerate(queries) for j, t in enumerate(targets)
+             if q_groups[i] == t_groups[j] and Levenshtein.distance(q, t) <= 1]
+    qi, tj = near_one_pairs(queries, q_groups, targets, t_groups)
+    assert list(zip(qi.tolist(), tj.tolist(), strict=True)) == brute

@@ -11,7 +11,7 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from reconcile.checks.typos import near_one, one_typo_apart
+from reconcile.checks.typos import near_one_pairs, one_typo_apart
 from reconcile.config import Config
 from reconcile.normalize import is_missing
 from reconcile.regions import became_part, successors
@@ -115,14 +115,28 @@ class CheckContext:
         pos = self.view.index.get_loc(label)
         return Row(self, int(pos), label)
 
-    def _shown_values(self) -> dict[str, np.ndarray]:
-        """first_text(view, field) as arrays for the fields a finding shows (those the view has)."""
+    def _shown_values(self) -> dict[str, list[str | None]]:
+        """first_text(view, field) as a finding shows it (``_shown``), per position, for the fields
+        a finding shows (those the view has)."""
         shown = self._memo.get("shown")
         if shown is None:
             columns = self.view.columns
-            shown = self._memo["shown"] = {f: self.first(f).to_numpy() for f in _SHOWN_FIELDS
-                                           if all(f"{p}_{f}" in columns for p in _REGISTRY_FIRST)}
+            shown = self._memo["shown"] = {
+                f: [v if v.__class__ is str else _shown(v) for v in self.first(f).tolist()]
+                for f in _SHOWN_FIELDS if all(f"{p}_{f}" in columns for p in _REGISTRY_FIRST)}
         return shown
+
+    def _record_rows(self) -> dict[str, list[int | None] | None]:
+        """Per source, each account's row number in that source (None where it has no record; the
+        whole entry None where the view has no such column); "files": each account's crawled file
+        where there are several crawled files."""
+        rows = self._memo.get("record_rows")
+        if rows is None:
+            rows = self._memo["record_rows"] = {s: _row_numbers(self.column(c)) for s, c in _ROW_COLUMNS.items()}
+            positions = _row_numbers(self.column(PREFIX["crawled"])) if self.crawled_files else None
+            rows["files"] = None if positions is None else [
+                None if k is None else self.crawled_files[k] for k in positions]
+        return rows
 
     def present(self, name: str) -> pd.Series:
         """present(view, name), computed once per context."""
@@ -134,6 +148,18 @@ class CheckContext:
 
     def refs(self, row: pd.Series | Row, sources: tuple[str, ...] = ("national", "provincial", "crawled")
              ) -> tuple[RecordRef, ...]:
+        if isinstance(row, Row):   # row numbers read once per column
+            rows, at = self._record_rows(), row.position
+            files = rows["files"]
+            out = []
+            for s in sources:
+                col = rows[s]
+                r = None if col is None else col[at]
+                if r is not None:
+                    f = files[at] if files is not None and s == "crawled" else None
+                    out.append(RecordRef(s, r, f, several=True) if f is not None
+                               else RecordRef(s, r, self.files.get(s, "")))
+            return tuple(out)
         out = []
         for s in sources:
             r = row.get(_ROW_COLUMNS[s])
@@ -152,7 +178,7 @@ class CheckContext:
         shown = self._shown_values() if prefer == _REGISTRY_FIRST and isinstance(row, Row) else {}
         if len(shown) == len(_SHOWN_FIELDS):   # registry-first values computed once per column
             pos = row.position  # type: ignore[union-attr]
-            platform, name, owner, account_type = (_shown(shown[f][pos]) for f in _SHOWN_FIELDS)
+            platform, name, owner, account_type = (shown[f][pos] for f in _SHOWN_FIELDS)
         else:
             platform, name, owner, account_type = (_first_shown(row, prefer, f) for f in _SHOWN_FIELDS)
         return Finding(
@@ -170,6 +196,17 @@ class CheckContext:
             field=field,
             account=int(row.name) if row.name is not None else None,
         )
+
+
+def _row_numbers(values: np.ndarray | None) -> list[int | None] | None:
+    """A column of row numbers (or positions) as ints, None where missing (``is_missing``)."""
+    if values is None:
+        return None
+    out: list[int | None] = [None] * len(values)
+    ok = np.flatnonzero(~pd.isna(values))
+    for k, v in zip(ok.tolist(), values[ok].tolist(), strict=True):
+        out[k] = int(v)
+    return out
 
 
 def _first_shown(row: pd.Series | Row, prefer: tuple[str, ...], field_name: str) -> str | None:
@@ -346,11 +383,11 @@ def unit_keys(view: pd.DataFrame, fold_typos: bool = True) -> pd.Series:
         places = account_places(view)
     place = places["province"].fillna("") + "|" + places["city"].fillna("") + "|" + places["county"].fillna("")
     ok = owner.notna()
-    records = pd.concat([pd.DataFrame({"place": place, "owner": view[f"{p}_owner_core"]}) for p in ("n", "p", "c")])
-    records = records[records["owner"].notna() & (records["owner"] != "")]
     key = (place + "|" + owner.where(ok, "")).where(ok)
     if not fold_typos:
         return key
+    records = pd.concat([pd.DataFrame({"place": place, "owner": view[f"{p}_owner_core"]}) for p in ("n", "p", "c")])
+    records = records[records["owner"].notna() & (records["owner"] != "")]
     canon = _typo_spellings(records)
     if canon:
         fixed = key.map(canon)
@@ -432,52 +469,70 @@ def _typo_spellings(records: pd.DataFrame) -> dict[str, str]:
     if not both:
         return {}
     sizes = sizes[sizes["place"].isin(both)]
-    singles: dict[str, list[str]] = {}
-    commons: dict[str, list[str]] = {}
-    seen: dict[tuple[str, str], int] = {}   # records per repeated spelling
-    for plc, core, n in zip(sizes["place"].tolist(), sizes["owner"].tolist(), sizes["n"].tolist(), strict=True):
-        if n == 1:
-            singles.setdefault(plc, []).append(core)
-        else:
-            commons.setdefault(plc, []).append(core)
-            seen[(plc, core)] = n
+    places, cores, seen = sizes["place"].tolist(), sizes["owner"].tolist(), sizes["n"].tolist()
+    # a one-record spelling under five characters is typo_equal to no other: none is looked up
+    queries = [i for i, (core, n) in enumerate(zip(cores, seen, strict=True)) if n == 1 and len(core) >= 5]
+    commons = [i for i, n in enumerate(seen) if n > 1]
     out: dict[str, str] = {}
     tied: list[tuple[str, str, set[str]]] = []   # one character from several equally common spellings
-    for plc, cores in singles.items():
-        common = commons[plc]
-        for core, hits in zip(cores, _one_apart(cores, common), strict=True):
-            if not hits:
-                continue
-            top = max(seen[(plc, common[j])] for j in hits)
-            best = [common[j] for j in hits if seen[(plc, common[j])] == top]
-            if len(best) > 1:
-                tied.append((plc, core, set(best)))
-            elif typo_equal(core, best[0]):
-                out[f"{plc}|{core}"] = f"{plc}|{best[0]}"
+    for i, hits in _one_apart(queries, commons, places, cores):
+        plc, core = places[i], cores[i]
+        top = max(seen[j] for j in hits)
+        best = [cores[j] for j in hits if seen[j] == top]
+        if len(best) > 1:
+            tied.append((plc, core, set(best)))
+        elif typo_equal(core, best[0]):
+            out[f"{plc}|{core}"] = f"{plc}|{best[0]}"
     if tied:   # extractOne takes the first in value_counts order: count that place's records the same way
-        wanted = {plc for plc, _, _ in tied}
-        sub = records[records["place"].isin(wanted)]
-        seqs: dict[str, list[str]] = {}
-        for plc, owner in zip(sub["place"].tolist(), sub["owner"].tolist(), strict=True):
-            seqs.setdefault(plc, []).append(owner)
-        ordered = {plc: [c for c, m in pd.Series(seq, dtype=object).value_counts().items() if m >= 2]
-                   for plc, seq in seqs.items()}
+        sub = records[records["place"].isin({plc for plc, _, _ in tied})]
+        rank: dict[str, dict[str, int]] = {}   # place -> repeated spelling -> its place in value_counts order
+        for plc, owners in sub.groupby("place", sort=False)["owner"]:
+            counted = pd.Series(owners.to_numpy(dtype=object), dtype=object).value_counts()
+            rank[plc] = {c: k for k, (c, m) in enumerate(counted.items()) if m >= 2}
         for plc, core, best in tied:
-            hit = next(c for c in ordered[plc] if c in best)
+            hit = min(best, key=rank[plc].__getitem__)
             if typo_equal(core, hit):
                 out[f"{plc}|{core}"] = f"{plc}|{hit}"
     return out
 
 
-_CDIST_CELLS = 2_000_000   # above this many pairs a deletion index beats comparing every pair
+_CDIST_CELLS = 20_000   # above this many pairs in a place the shared deletion index beats comparing every pair
 
 
-def _one_apart(queries: list[str], targets: list[str]) -> list[list[int]]:
-    """For each query, the indices (ascending) of the targets at most one edit away."""
-    if len(queries) * len(targets) > _CDIST_CELLS:
-        return near_one(queries, targets)
-    near = process.cdist(queries, targets, scorer=Levenshtein.distance, score_cutoff=1, dtype=np.int32) <= 1
-    return [np.flatnonzero(r).tolist() for r in near]
+def _one_apart(queries: list[int], targets: list[int], places: list[str], texts: list[str]
+               ) -> list[tuple[int, list[int]]]:
+    """(query, the targets at most one edit away in its place, ascending) for each query with any,
+    queries and targets given as positions in ``places`` / ``texts``. Small places compare every
+    pair; the others share one deletion index (``typos.near_one_pairs``)."""
+    by_place: dict[str, tuple[list[int], list[int]]] = {}
+    for i in queries:
+        by_place.setdefault(places[i], ([], []))[0].append(i)
+    for j in targets:
+        if places[j] in by_place:
+            by_place[places[j]][1].append(j)
+    hits: dict[int, list[int]] = {}
+    big_queries: list[int] = []
+    big_targets: list[int] = []
+    for qs, ts in by_place.values():
+        if not ts:
+            continue
+        if len(qs) * len(ts) > _CDIST_CELLS:
+            big_queries += qs
+            big_targets += ts
+            continue
+        near = process.cdist([texts[i] for i in qs], [texts[j] for j in ts], scorer=Levenshtein.distance,
+                             score_cutoff=1, dtype=np.int32) <= 1
+        for i, row in zip(qs, near, strict=True):
+            found = np.flatnonzero(row).tolist()
+            if found:
+                hits[i] = [ts[k] for k in found]
+    if big_queries:
+        codes = {p: k for k, p in enumerate(dict.fromkeys(places[i] for i in big_queries))}
+        qi, tj = near_one_pairs([texts[i] for i in big_queries], np.array([codes[places[i]] for i in big_queries]),
+                                [texts[j] for j in big_targets], np.array([codes[places[j]] for j in big_targets]))
+        for a, b in zip(qi.tolist(), tj.tolist(), strict=True):   # sorted: targets ascending per query
+            hits.setdefault(big_queries[a], []).append(big_targets[b])
+    return [(i, hits[i]) for i in queries if i in hits]
 
 
 def shared_unit_keys(ctx: CheckContext, fold_typos: bool = True) -> pd.Series:

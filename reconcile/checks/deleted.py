@@ -18,8 +18,6 @@ complete (``[checks] complete_platforms``):
 
 from __future__ import annotations
 
-import pandas as pd
-
 from reconcile.checks.context import CheckContext
 from reconcile.checks.observed import crawl_coverage, registered_active, registered_platform, still_active
 from reconcile.result import Finding
@@ -39,9 +37,11 @@ def _findings(ctx: CheckContext) -> dict[str, list[Finding]]:
     missing = unlinked & platform.isin(list(ctx.crawled_platforms))
     complete = set(ctx.config.complete_platforms)
     coverage = crawl_coverage(ctx)
+    # per registry: a record there that says the account operates
+    filed_active = [(s, (v[f"{p}_row"].notna() & v[f"{p}_status"].map(still_active).astype(bool)).to_numpy())
+                    for s, p in (("national", "n"), ("provincial", "p"))]
     for row in ctx.rows(registered_active(ctx) & (gone | missing)):
-        active = [s for s, p in (("national", "n"), ("provincial", "p"))
-                  if not pd.isna(row.get(f"{p}_row")) and still_active(row.get(f"{p}_status"))]
+        active = [s for s, here in filed_active if here[row.position]]
         regs = "、".join(SOURCE_LABELS[s] for s in active)
         if row.get("c_link") == "match":
             detail = f"平台显示{STATUS_LABELS[row.get('c_status')]}，{regs}仍为正常运营，未在系统中注销"

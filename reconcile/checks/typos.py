@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
 
@@ -60,3 +62,68 @@ def one_typo_apart(a: str, b: str, min_length: int = 4) -> bool:
         i = next((k for k in range(len(shorter)) if longer[k] != shorter[k]), len(shorter))
         differing = {longer[i]}
     return not (differing & _NUMERALS)
+
+
+_HASH_BASE = np.uint64(0x100000001B3)       # odd: a hash is a polynomial in it, modulo 2**64
+_MIX_LENGTH = np.uint64(0x9E3779B97F4A7C15)
+_MIX_GROUP = np.uint64(0xC2B2AE3D27D4EB4F)
+
+
+def _variant_hashes(texts: Sequence[str], groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hash, index of the text) for each text and each of its one-character deletions, the
+    hash mixing in the text's group and the variant's length. Equal variants of one group
+    hash alike; different ones rarely do (``near_one_pairs`` checks every candidate)."""
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    hashes: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    for length in np.unique(lengths).tolist():
+        at = np.flatnonzero(lengths == length)
+        if length == 0:
+            hashes.append(groups[at].astype(np.uint64) * _MIX_GROUP)
+            owners.append(at)
+            continue
+        codes = np.array([texts[i] for i in at.tolist()], dtype=f"<U{length}").view(np.uint32)
+        codes = codes.reshape(len(at), length).astype(np.uint64)
+        powers = np.ones(length, dtype=np.uint64)   # base**k, wrapping as the hash does
+        powers[1:] = np.multiply.accumulate(np.full(length - 1, _HASH_BASE, dtype=np.uint64))
+        before = np.zeros((len(at), length + 1), dtype=np.uint64)   # hash of the first k characters
+        np.cumsum(codes * powers, axis=1, out=before[:, 1:])
+        after = np.zeros((len(at), length + 1), dtype=np.uint64)    # characters after k, shifted down one place
+        shifted = codes[:, 1:] * powers[:-1]
+        np.cumsum(shifted[:, ::-1], axis=1, out=after[:, length - 1:0:-1])
+        # variant k < length: character k deleted; variant length: the text itself
+        variants = before[:, :length] + after[:, 1:]
+        variants = np.concatenate([variants, before[:, length:]], axis=1)
+        sizes = np.full(length + 1, length - 1, dtype=np.uint64)
+        sizes[length] = length
+        mixed = variants + sizes * _MIX_LENGTH + (groups[at].astype(np.uint64) * _MIX_GROUP)[:, None]
+        hashes.append(mixed.ravel())
+        owners.append(np.repeat(at, length + 1))
+    if not hashes:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(hashes), np.concatenate(owners)
+
+
+def near_one_pairs(queries: Sequence[str], query_groups: np.ndarray, targets: Sequence[str],
+                   target_groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (query index, target index) of one group (equal integer labels) within one edit,
+    sorted: ``near_one`` for many groups at once, its deletion index as hashes in arrays."""
+    q_hash, q_of = _variant_hashes(queries, np.asarray(query_groups, dtype=np.int64))
+    t_hash, t_of = _variant_hashes(targets, np.asarray(target_groups, dtype=np.int64))
+    keep = pd.Series(t_hash).isin(q_hash).to_numpy()   # only the variants both sides have
+    t_hash, t_of = t_hash[keep], t_of[keep]
+    keep = pd.Series(q_hash).isin(t_hash).to_numpy()
+    q_hash, q_of = q_hash[keep], q_of[keep]
+    order = np.argsort(t_hash, kind="stable")
+    t_hash, t_of = t_hash[order], t_of[order]
+    start = np.searchsorted(t_hash, q_hash, side="left")
+    count = np.searchsorted(t_hash, q_hash, side="right") - start
+    qi = np.repeat(q_of, count)
+    tj = t_of[np.repeat(start - np.cumsum(count) + count, count) + np.arange(int(count.sum()))]
+    width = max(len(targets), 1)
+    pairs = np.unique(qi * width + tj)   # sorted by query, then target
+    pairs = np.stack([pairs // width, pairs % width], axis=1)
+    qs, ts = pairs[:, 0].tolist(), pairs[:, 1].tolist()
+    near = np.fromiter((Levenshtein.distance(queries[q], targets[t], score_cutoff=1) <= 1
+                        for q, t in zip(qs, ts, strict=True)), dtype=bool, count=len(qs))
+    return pairs[near, 0].astype(np.int64), pairs[near, 1].astype(np.int64)
