@@ -277,8 +277,18 @@ def mib(b: int) -> str:
     return f"{b / 2**20:,.0f} MiB"
 
 
-def bench_folder(label: str, folder: Path, repeat: int, with_baseline: bool, with_serial: bool = False) -> None:
-    print(f"\n== {label}: {folder} ==", flush=True)
+def machine_speed() -> float:
+    """Seconds this machine takes for ``sum(range(10**8))`` now (about 1.0 s when quiet): the
+    factor to scale a wall time by, measured in the same sitting."""
+    t0 = time.perf_counter()
+    sum(range(10**8))
+    return time.perf_counter() - t0
+
+
+def bench_folder(label: str, folder: Path, repeat: int, with_baseline: bool, with_serial: bool = False,
+                 walls_only: bool = False) -> None:
+    speed = machine_speed()
+    print(f"\n== {label}: {folder} == (sum(range(10**8)) {speed:.2f} s)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         runs, serial = [], []
@@ -295,6 +305,9 @@ def bench_folder(label: str, folder: Path, repeat: int, with_baseline: bool, wit
                   f"{statistics.median(s_walls):.2f} s (min {min(s_walls):.2f}, max {max(s_walls):.2f}); peak RSS "
                   f"{mib(max(m for _, m in serial))}; one process / forked = "
                   f"{statistics.median(s_walls) / statistics.median(walls):.2f}x")
+        print(f"  scaled to a 1.0 s machine: {statistics.median(walls) / speed:.2f} s", flush=True)
+        if walls_only:
+            return
         rows, pairs, result_json = stage_profile(folder, out)
         print("stages, measured in one process (RECONCILE_SERIAL=1): the work each does")
         print(f"{'stage':<18}{'seconds':>10}{'peak RSS':>14}")
@@ -333,14 +346,17 @@ def main() -> None:
                     help="200k national + 200k provincial + 1M crawled rows")
     ap.add_argument("--serial", action="store_true",
                     help="also time every run in one process (RECONCILE_SERIAL=1, as where there is no fork), alternated")
+    ap.add_argument("--walls-only", action="store_true",
+                    help="only the end-to-end runs (no stage profile, no scoring: scoring national scale is slow)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     if args.folder:
         for folder in args.folder:
-            bench_folder(folder.name, folder, args.repeat, not args.no_baseline, args.serial)
+            bench_folder(folder.name, folder, args.repeat, not args.no_baseline, args.serial, args.walls_only)
         return
     if args.sample:
-        bench_folder("sample_data", ROOT / "sample_data", args.repeat, with_baseline=False, with_serial=args.serial)
+        bench_folder("sample_data", ROOT / "sample_data", args.repeat, with_baseline=False, with_serial=args.serial,
+                     walls_only=args.walls_only)
         return
     if args.national_scale:
         folder = dataset(200_000, args.seed, crawled_rows=1_000_000)
