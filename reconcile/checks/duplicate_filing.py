@@ -45,6 +45,7 @@ class DuplicateGroup:
     rows: tuple[int, ...]       # the filings' row numbers, the kept (first) one first
     reason: str                 # Chinese: why they are the same account
     account_id: str | None
+    same_id: bool = False       # filed with one account id (no crawl evidence can part them)
 
 
 def _text(value: object) -> str | None:
@@ -84,6 +85,7 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
     by_unit: dict[tuple[str, str, str], list[int]] = {}   # kept filings per (platform, unit, place)
     members: dict[int, list[int]] = {}     # first position -> positions of its duplicates
     reasons: dict[int, str] = {}
+    by_same_id: set[int] = set()   # first positions of groups matched by account id
 
     def compatible(i: int, j: int) -> bool:
         return not (acc_id[i] and acc_id[j] and acc_id[i] != acc_id[j]) and not _closed_and_open(status[i], status[j])
@@ -95,6 +97,8 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
         if acc_id[i]:
             first = by_id.get((p, acc_id[i]))
             reason = f"账号ID相同（{acc_id[i]}）"
+            if first is not None and first not in reasons:
+                by_same_id.add(first)
         if first is None and key[i] and owner[i]:
             cand = by_name.get((p, key[i], owner[i], place[i]))
             if cand is not None and compatible(i, cand):
@@ -115,7 +119,8 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
             by_unit.setdefault((p, owner[i], place[i]), []).append(i)
     groups = [
         DuplicateGroup(source=source, rows=tuple(int(rows[j]) for j in (first, *dups)), reason=reasons[first],
-                       account_id=acc_id[first] or next((acc_id[j] for j in dups if acc_id[j]), None))
+                       account_id=acc_id[first] or next((acc_id[j] for j in dups if acc_id[j]), None),
+                       same_id=first in by_same_id)
         for first, dups in sorted(members.items())
     ]
     return keep, groups
@@ -156,23 +161,25 @@ def seen_as_two(groups: list[DuplicateGroup], filings: pd.DataFrame, crawled: pd
     platforms, keys, counties, ids = (filings[c].tolist() for c in ("platform", "name_key", "county", "account_id"))
     later = successors()
     for g, group in enumerate(groups):
-        if group.reason.startswith("账号ID相同"):
+        if group.same_id:
             continue
         at = [position[r] for r in group.rows if r in position]
         county = next((_text(counties[i]) for i in at if _text(counties[i])), None)
         if county is None:
             continue
         names = {(platforms[i], key) for i in at if _text(keys[i]) for key in _renamed(keys[i], later)}
-
-        def there(found: dict[tuple[str, str], list[tuple[str, str]]], extra: tuple[tuple[str, str], ...] = ()
-                  ) -> set[str]:
-            return {ident for name in names for ident, c in (*found.get(name, ()), *extra)  # noqa: B023
-                    if c == county or became_part(county, c)}  # noqa: B023
-
-        carried = tuple(by_id[(platforms[i], ids[i])] for i in at if (platforms[i], ids[i]) in by_id)
-        others = there(filed) - {str(r) for r in group.rows}
-        out[g] = len(there(accounts, carried)) >= len(others) + 2
+        carried = [by_id[(platforms[i], ids[i])] for i in at if (platforms[i], ids[i]) in by_id]
+        others = _there(filed, names, county) - {str(r) for r in group.rows}
+        out[g] = len(_there(accounts, names, county, carried)) >= len(others) + 2
     return out
+
+
+def _there(found: dict[tuple[str, str], list[tuple[str, str]]], names: set[tuple[str, str]], county: str,
+           extra: list[tuple[str, str]] | None = None) -> set[str]:
+    """The identities among ``found``'s (identity, county) entries of ``names`` (and ``extra``)
+    placed in ``county`` or in a county that took part of its area."""
+    entries = [e for name in names for e in found.get(name, ())] + (extra or [])
+    return {ident for ident, c in entries if c == county or became_part(county, c)}
 
 
 def _renamed(key: str, later: dict[str, frozenset[str]]) -> set[str]:
