@@ -9,7 +9,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -105,6 +105,7 @@ def run(config: Config, inputs: Inputs, timings: Timings | None = None,
         read = _read(inputs, config, step)
     with timings.stage("normalise", on_stage):
         sources = _normalise(read, config, step)
+        read = read.without_frames()   # the raw values are done with (at national scale, ~600 MiB)
     with timings.stage("link", on_stage):
         forbid, confirm = context.link_rules(sources.prepared) if context is not None else (None, None)
         accounts = link_accounts(sources.prepared["national"], sources.prepared["provincial"],
@@ -133,6 +134,15 @@ class _Read:
     @property
     def files(self) -> dict[str, str]:
         return {s: Path(getattr(self, s).info.path).name for s in SOURCES}
+
+    def without_frames(self) -> _Read:
+        """The record of what was read (files, infos, warnings, the manual table) without the raw
+        frames, which nothing needs once the sources are normalised."""
+        def empty(loaded: LoadedSource) -> LoadedSource:
+            return replace(loaded, frame=loaded.frame.iloc[:0].copy())   # a copy: a view keeps the values
+
+        return replace(self, national=empty(self.national), provincial=empty(self.provincial),
+                       crawled=empty(self.crawled), crawled_parts=tuple(empty(p) for p in self.crawled_parts))
 
 
 def _read(inputs: Inputs, config: Config, step: StepHook) -> _Read:
@@ -165,7 +175,6 @@ class _Sources:
     scope: tuple[str, ...]
     resolver: RegionResolver
     prepared: dict[str, pd.DataFrame]
-    registries: dict[str, _Registry]
     crawl_filter: CrawlFilter
     crawled_files: tuple[str, ...] | None   # per crawled record kept
     data_problems: list[str]
@@ -225,7 +234,7 @@ def _normalise(read: _Read, config: Config, step: StepHook) -> _Sources:
         duplicates += mine
     prepared = {s: prepared[s] for s in SOURCES}
     step(4, 4)
-    return _Sources(scope=scope, resolver=resolver, prepared=prepared, registries=registries,
+    return _Sources(scope=scope, resolver=resolver, prepared=prepared,
                     crawl_filter=crawl_filter, crawled_files=crawled_files, data_problems=data_problems,
                     duplicates=duplicates)
 
