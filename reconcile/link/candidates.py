@@ -53,13 +53,52 @@ class ExactKeyIndex(BaseIndexAlgorithm):
         self.max_block = max_block
 
     def _link_index(self, df_a: pd.DataFrame, df_b: pd.DataFrame) -> pd.MultiIndex:
-        a = _key_frame(df_a, self.on)
-        b = _key_frame(df_b, self.on)
+        # the key of every row as one integer code over both sides (-1: a part missing or empty);
+        # the pairs as an inner merge on the key gives them: left rows in order, each with the
+        # right rows of its key in order
+        na = len(df_a)
+        code = _joint_codes([pd.concat([df_a[c], df_b[c]], ignore_index=True) for c in self.on])
+        ca, cb = code[:na], code[na:]
+        width = int(code.max()) + 1 if len(code) else 0
+        count_a = np.bincount(ca[ca >= 0], minlength=width)
+        count_b = np.bincount(cb[cb >= 0], minlength=width)
         if self.max_block:
-            a = a[a.groupby(self.on, sort=False)["_idx"].transform("size") <= self.max_block]
-            b = b[b.groupby(self.on, sort=False)["_idx"].transform("size") <= self.max_block]
-        m = a.merge(b, on=self.on, suffixes=("_a", "_b"))
-        return _pairs(m["_idx_a"].to_numpy(), m["_idx_b"].to_numpy())
+            shared = (count_a > 0) & (count_a <= self.max_block) & (count_b <= self.max_block)
+        else:
+            shared = count_a > 0
+        rows_b = np.flatnonzero(cb >= 0)
+        rows_b = rows_b[shared[cb[rows_b]]]
+        rows_b = rows_b[np.argsort(cb[rows_b], kind="stable")]
+        per_key = np.bincount(cb[rows_b], minlength=width)
+        start = np.cumsum(per_key) - per_key
+        rows_a = np.flatnonzero(ca >= 0)
+        rows_a = rows_a[shared[ca[rows_a]] & (per_key[ca[rows_a]] > 0)]
+        reps = per_key[ca[rows_a]]
+        left = np.repeat(rows_a, reps)
+        within = np.arange(len(left), dtype=np.int64) - np.repeat(np.cumsum(reps) - reps, reps)
+        right = rows_b[np.repeat(start[ca[rows_a]], reps) + within]
+        return _pairs(df_a.index.to_numpy(dtype=np.int64)[left], df_b.index.to_numpy(dtype=np.int64)[right])
+
+
+def _joint_codes(columns: list[pd.Series]) -> np.ndarray:
+    """One integer code per row for the values of ``columns`` together; -1 where any is missing
+    or the empty string (such a key agrees with nothing)."""
+    code: np.ndarray | None = None
+    for values in columns:
+        c, uniques = pd.factorize(values, use_na_sentinel=True)
+        c = c.astype(np.int64)
+        empty = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+        if len(empty):
+            c[c == empty[0]] = -1
+        if code is None:
+            code = c
+        else:
+            missing = (code < 0) | (c < 0)
+            code, _ = pd.factorize(code * (len(uniques) + 1) + c)
+            code = code.astype(np.int64)
+            code[missing] = -1
+    assert code is not None
+    return code
 
 
 def bigrams(text: str) -> list[str]:
