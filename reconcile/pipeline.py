@@ -22,6 +22,7 @@ from reconcile.batch import in_halves, in_thread, together
 from reconcile.checks import CheckContext, build_view, run_checks
 from reconcile.checks.context import first_text
 from reconcile.checks.duplicate_filing import (
+    CrawledAccounts,
     DuplicateGroup,
     attach_duplicates,
     duplicate_warning,
@@ -227,8 +228,9 @@ def _normalise(read: _Read, config: Config, step: StepHook) -> _Sources:
                       for w in platform_scope_warning(registry_keys, crawled_platform=crawl_filter.platform)]
     prepared = {"crawled": crawled.reset_index(drop=True)}
     duplicates = []
+    official = CrawledAccounts.of(prepared["crawled"])
     for s, r in registries.items():   # only the first filing of each account is linked
-        two = seen_as_two(r.duplicates, r.filings, prepared["crawled"])
+        two = seen_as_two(r.duplicates, r.filings, official)
         mine = [g for g, released in zip(r.duplicates, two, strict=True) if not released]
         prepared[s] = first_filings(r.filings, mine)
         duplicates += mine

@@ -55,6 +55,13 @@ def _text(value: object) -> str | None:
     return text or None
 
 
+def _texts(values: pd.Series) -> list[str | None]:
+    """``_text`` of every value, worked out once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    named = np.array([_text(u) for u in uniques] + [None], dtype=object)
+    return named[codes].tolist()   # code -1 (missing): the last, None
+
+
 def _closed_and_open(a: str | None, b: str | None) -> bool:
     """One filing closed, the other operating: an old account next to its replacement, which
     keeps the old name (not the same account filed twice)."""
@@ -70,9 +77,7 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
         return keep, []
 
     def col(name: str) -> list[str | None]:
-        if name not in frame.columns:
-            return [None] * n
-        return [_text(v) for v in frame[name].tolist()]
+        return _texts(frame[name]) if name in frame.columns else [None] * n
 
     platform, acc_id, key = col("platform"), col("account_id"), col("name_key")
     owner = col("owner_core" if "owner_core" in frame.columns else "owner_norm")
@@ -126,7 +131,39 @@ def find_duplicates(frame: pd.DataFrame, source: str) -> tuple[np.ndarray, list[
     return keep, groups
 
 
-def seen_as_two(groups: list[DuplicateGroup], filings: pd.DataFrame, crawled: pd.DataFrame) -> list[bool]:
+@dataclass(frozen=True)
+class CrawledAccounts:
+    """What ``seen_as_two`` reads of the prepared crawl (built once for both registries): the
+    records verified as a government or institution account by (platform, name key), as
+    (account, county) with a record without an id an account of its own, and by (platform,
+    account id)."""
+
+    by_name: dict[tuple[str, str], list[tuple[str, str]]]
+    by_id: dict[tuple[str, str], tuple[str, str]]
+
+    @classmethod
+    def of(cls, crawled: pd.DataFrame) -> CrawledAccounts:
+        if crawled.empty:
+            return cls({}, {})
+        official = crawled[crawled["verified_kind"].isin(["government", "institution"]).to_numpy(dtype=bool)]
+        accounts = [_text(i) or f"row {r}" for i, r in zip(official["account_id"].tolist(), official["row"].tolist(),
+                                                           strict=True)]
+        by_id = {(p, i): (i, c) for p, i, c in zip(official["platform"].tolist(), official["account_id"].tolist(),
+                                                   official["county"].tolist(), strict=True) if _text(i) and _text(c)}
+        return cls(_by_name(official, accounts), by_id)
+
+
+def _by_name(frame: pd.DataFrame, idents: list) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(identity, county) of ``frame``'s records with a platform, name key and county, by (platform, name key)."""
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for platform, key, ident, county in zip(_texts(frame["platform"]), _texts(frame["name_key"]),
+                                            idents, _texts(frame["county"]), strict=True):
+        if key and platform and county:
+            found.setdefault((platform, key), []).append((str(ident), county))
+    return found
+
+
+def seen_as_two(groups: list[DuplicateGroup], filings: pd.DataFrame, crawled: CrawledAccounts) -> list[bool]:
     """Per group, whether the crawl shows more accounts of its name than the registry files if the
     group is one account: crawled records verified as a government or institution account, on
     the group's platform, whose name key is one of the group's (or the name under the division its
@@ -137,26 +174,12 @@ def seen_as_two(groups: list[DuplicateGroup], filings: pd.DataFrame, crawled: pd
     registry's other filings of those names there plus one. An old account closed beside its
     replacement of the same name is two crawled accounts and two filings, however often the old
     one is filed. A group of one account id, or of no known county, is never released.
-    ``filings``: the registry's prepared frame with every filing; ``crawled``: the prepared crawl."""
+    ``filings``: the registry's prepared frame with every filing; ``crawled``: the prepared crawl's official accounts."""
     out = [False] * len(groups)
-    if not groups or crawled.empty:
+    if not groups or not crawled.by_name and not crawled.by_id:
         return out
-
-    def by_name(frame: pd.DataFrame, label: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
-        found: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        for platform, key, ident, county in zip(frame["platform"].tolist(), frame["name_key"].tolist(),
-                                                frame[label].tolist(), frame["county"].tolist(), strict=True):
-            if _text(key) and _text(platform) and _text(county):
-                found.setdefault((platform, key), []).append((str(ident), county))
-        return found
-
-    official = crawled[crawled["verified_kind"].isin(["government", "institution"]).to_numpy(dtype=bool)]
-    official = official.assign(_account=[_text(i) or f"row {r}" for i, r in zip(official["account_id"].tolist(),
-                                                                                official["row"].tolist(), strict=True)])
-    accounts = by_name(official, "_account")
-    by_id = {(p, i): (i, c) for p, i, c in zip(official["platform"].tolist(), official["account_id"].tolist(),
-                                               official["county"].tolist(), strict=True) if _text(i) and _text(c)}
-    filed = by_name(filings, "row")
+    accounts, by_id = crawled.by_name, crawled.by_id
+    filed = _by_name(filings, filings["row"].tolist())
     position = {int(r): i for i, r in enumerate(filings["row"].tolist())}
     platforms, keys, counties, ids = (filings[c].tolist() for c in ("platform", "name_key", "county", "account_id"))
     later = successors()
