@@ -241,7 +241,7 @@ def _locate_excel(data: bytes, path: Path, lookup: Lookup, required: Sequence[st
 def _excel_located(book: Workbook, name: str, lookup: Lookup, required: Sequence[str],
                    chosen: bool = False, meaning: Sequence[str] = ()) -> _Located:
     grid: SheetGrid = book.grid(name)
-    rows = nonblank_rows(grid)
+    rows = nonblank_rows(grid, limit=HEAD_ROWS + SAMPLE_CELLS + 2)   # the header, the row below, the sample
     scan: HeaderScan = find_header([r for _, r in rows], lookup, required, meaning)
     if scan.index is None:  # cannot happen: the head of this sheet had one
         raise InputError("读取工作表时表头位置发生变化", detail="header lost between scans", path=book.path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -181,9 +182,10 @@ def is_blank(cells: Sequence[object]) -> bool:
     return True
 
 
-def nonblank_rows(grid: SheetGrid) -> list[tuple[int, list[object]]]:
-    """(index into grid.rows, cells) of the non-blank rows, for the header scan."""
-    return [(i, r) for i, r in enumerate(grid.rows) if not is_blank(r)]
+def nonblank_rows(grid: SheetGrid, limit: int | None = None) -> list[tuple[int, list[object]]]:
+    """(index into grid.rows, cells) of the non-blank rows (the first ``limit`` of them), for the
+    header scan."""
+    return list(islice(((i, r) for i, r in enumerate(grid.rows) if not is_blank(r)), limit))
 
 
 @dataclass
