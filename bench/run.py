@@ -287,8 +287,8 @@ def machine_speed() -> float:
 
 def bench_folder(label: str, folder: Path, repeat: int, with_baseline: bool, with_serial: bool = False,
                  walls_only: bool = False) -> None:
-    speed = machine_speed()
-    print(f"\n== {label}: {folder} == (sum(range(10**8)) {speed:.2f} s)", flush=True)
+    speeds = [machine_speed()]   # before every run and after the last: the machine's speed drifts within minutes
+    print(f"\n== {label}: {folder} == (sum(range(10**8)) {speeds[0]:.2f} s)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         runs, serial = [], []
@@ -296,7 +296,10 @@ def bench_folder(label: str, folder: Path, repeat: int, with_baseline: bool, wit
             runs.append(cli_run(folder, out))
             if with_serial:
                 serial.append(cli_run(folder, out, serial=True))
+            speeds.append(machine_speed())
         walls = [w for w, _ in runs]
+        # each run scaled by the mean of the speeds measured just before and just after it
+        scaled = [w / ((speeds[i] + speeds[i + 1]) / 2) for i, w in enumerate(walls)]
         print(f"reconcile run (fresh process, {repeat} runs): median {statistics.median(walls):.2f} s "
               f"(min {min(walls):.2f}, max {max(walls):.2f}); peak RSS {mib(max(m for _, m in runs))} (all processes)")
         if serial:
@@ -305,7 +308,8 @@ def bench_folder(label: str, folder: Path, repeat: int, with_baseline: bool, wit
                   f"{statistics.median(s_walls):.2f} s (min {min(s_walls):.2f}, max {max(s_walls):.2f}); peak RSS "
                   f"{mib(max(m for _, m in serial))}; one process / forked = "
                   f"{statistics.median(s_walls) / statistics.median(walls):.2f}x")
-        print(f"  scaled to a 1.0 s machine: {statistics.median(walls) / speed:.2f} s", flush=True)
+        print(f"  scaled to a 1.0 s machine: median {statistics.median(scaled):.2f} s (each run by the speed measured "
+              f"around it; speeds {', '.join(f'{v:.2f}' for v in speeds)} s)", flush=True)
         if walls_only:
             return
         rows, pairs, result_json = stage_profile(folder, out)
